@@ -1,0 +1,314 @@
+"""The home page (catalogue search) and the service page, in Indonesian and English, on the local stack."""
+
+import re
+import unicodedata
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def catalogue(local_stack) -> list[dict]:
+    """The service catalogue as the API serves it: what the pages must show."""
+    response = requests.get(f"{local_stack.api_url}/services", timeout=10)
+    response.raise_for_status()
+    services = response.json()["services"]
+    assert services, "the local stack serves an empty catalogue"
+    return services
+
+
+def site(local_stack, path: str) -> str:
+    """Return the URL of a page of the static site."""
+    return local_stack.site_url.rstrip("/") + "/" + path
+
+
+def rupiah(amount: int, lang: str) -> str:
+    """Write an amount the way the site's own formatting rule promises ("Rp 1.500.000")."""
+    grouped = f"{amount:,}"
+    return "Rp " + (grouped.replace(",", ".") if lang == "id" else grouped)
+
+
+def best_documented(services: list[dict]) -> dict:
+    """Pick the service with the most published facts, so the service page has the most to show."""
+
+    def score(service: dict) -> tuple:
+        return (
+            service.get("fee_idr") is not None,
+            service.get("sla_days") is not None,
+            len(service.get("legal_basis") or []),
+            len(service.get("requirements") or []),
+        )
+
+    return max(services, key=score)
+
+
+def distinctive_word(services: list[dict]) -> str:
+    """Find a word of one service's Indonesian name that only some services' names contain."""
+    counts: dict[str, int] = {}
+    for service in services:
+        for word in set(re.findall(r"[a-z]{5,}", service["name_id"].lower())):
+            counts[word] = counts.get(word, 0) + 1
+    candidates = [w for w, n in counts.items() if n < len(services)]
+    assert candidates, "every service name shares the same words; cannot test narrowing"
+    return min(candidates, key=lambda w: (counts[w], w))
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, as the page compares search terms."""
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode().lower()
+
+
+def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
+    page: Page, local_stack, catalogue, axe, screenshot
+):
+    # Given a first visit, with no language chosen
+    # When the home page opens
+    page.goto(site(local_stack, "index.html"))
+
+    # Then it speaks Indonesian, lists every service with a link to its page, and announces the count
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Layanan perizinan dan nonperizinan")
+    items = page.locator(".service-list__item")
+    expect(items).to_have_count(len(catalogue))
+    first = catalogue[0]
+    link = page.get_by_role("link", name=first["name_id"], exact=True)
+    expect(link).to_have_attribute("href", f"service.html?id={first['id']}")
+    expect(page.locator("#results-count")).to_have_text(f"{len(catalogue)} layanan ditemukan")
+    expect(page.locator("#results-count")).to_have_attribute("aria-live", "polite")
+    # And the search box has a label
+    expect(page.get_by_label("Cari layanan")).to_be_visible()
+    # And the shared frame is there: product name, navigation, opening hours, data attribution
+    header = page.locator("#site-header")
+    expect(header).to_contain_text("Satu Pintu")
+    for name in ["Beranda", "Ajukan permohonan", "Lacak", "Kunjungan", "Statistik", "Konsultasi"]:
+        expect(header.get_by_role("link", name=name, exact=True)).to_be_attached()
+    footer = page.locator("#site-footer")
+    expect(footer).to_contain_text("07:30–16:00 WIB")
+    expect(footer).to_contain_text("Data wilayah: idn-area-data, ODbL")
+    axe(page)
+    screenshot(page, "home-id-desktop")
+
+
+def test_search_narrows_the_list_instantly_while_the_citizen_types(page: Page, local_stack, catalogue, axe):
+    # Given the home page with the whole catalogue on screen, and the API's own search held back
+    page.route(re.compile(r".*/api/services\?.*"), lambda route: None)
+    page.goto(site(local_stack, "index.html"))
+    items = page.locator(".service-list__item")
+    expect(items).to_have_count(len(catalogue))
+    word = distinctive_word(catalogue)
+    fields = ("id", "name_id", "name_en", "summary_id", "summary_en", "agency")
+    matching = [s for s in catalogue if word in fold(" ".join(str(s.get(f) or "") for f in fields))]
+
+    # When a citizen types a word that only some services contain
+    page.get_by_label("Cari layanan").fill(word)
+
+    # Then exactly those services are listed, without waiting for the API, and the count says so
+    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in matching])
+    expect(page.locator("#results-count")).to_have_text(f"{len(matching)} layanan ditemukan")
+    # And the address keeps the search so it can be shared
+    assert f"q={word}" in page.url
+    axe(page)
+
+
+def test_the_api_search_has_the_last_word_and_the_category_filter_narrows_the_list(
+    page: Page, local_stack, catalogue, axe, screenshot
+):
+    # Given the home page with the whole catalogue on screen
+    page.goto(site(local_stack, "index.html"))
+    items = page.locator(".service-list__item")
+    expect(items).to_have_count(len(catalogue))
+    word = distinctive_word(catalogue)
+    api = f"{local_stack.api_url}/services"
+    found = requests.get(api, params={"q": word}, timeout=10).json()["services"]
+    assert 0 < len(found) < len(catalogue), f"the API's search for {word!r} does not narrow the catalogue"
+
+    # When a citizen searches for a word that only some service names contain
+    page.get_by_label("Cari layanan").fill(word)
+    page.get_by_role("button", name="Cari", exact=True).click()
+
+    # Then the list is the API's answer
+    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in found])
+    expect(page.locator("#results-count")).to_have_text(f"{len(found)} layanan ditemukan")
+
+    # When the search is cleared and one category chosen
+    category = found[0]["category"]
+    page.get_by_label("Cari layanan").fill("")
+    page.locator(f"#category-{category}").check()
+
+    # Then only that category's services are listed
+    in_category = requests.get(api, params={"category": category}, timeout=10).json()["services"]
+    assert 0 < len(in_category) < len(catalogue)
+    assert all(s["category"] == category for s in in_category)
+    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in in_category])
+    expect(page.locator(".service-list__item .tag")).to_have_text(
+        ["Perizinan" if category == "perizinan" else "Nonperizinan"] * len(in_category)
+    )
+    assert f"category={category}" in page.url
+    axe(page)
+    screenshot(page, "home-id-filtered")
+
+
+def test_a_search_with_no_match_says_so_and_offers_a_way_forward(page: Page, local_stack, catalogue):
+    # Given the home page
+    page.goto(site(local_stack, "index.html"))
+    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+
+    # When the search matches nothing
+    page.get_by_label("Cari layanan").fill("zzqxj tidak ada")
+
+    # Then the page says nothing matched, announces zero and links to a consultation
+    expect(page.locator("#results-count")).to_have_text("0 layanan ditemukan")
+    expect(page.locator(".results__empty")).to_contain_text("Tidak ada layanan yang cocok")
+    expect(page.locator(".results__empty").get_by_role("link")).to_have_attribute("href", "consult.html")
+
+
+def test_the_language_switch_turns_the_home_page_english_and_remembers_it(
+    page: Page, local_stack, catalogue, axe, screenshot
+):
+    # Given the home page in Indonesian
+    page.goto(site(local_stack, "index.html"))
+    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+
+    # When the citizen presses the header's language switch
+    page.locator("#site-header").get_by_role("link", name="English").click()
+
+    # Then the page, its service names and <html lang> are English
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Permits and non-permit services")
+    expect(page.get_by_label("Search for a service")).to_be_visible()
+    expect(page.get_by_role("link", name=catalogue[0]["name_en"], exact=True)).to_be_visible()
+    expect(page.locator("#results-count")).to_have_text(f"{len(catalogue)} services found")
+    expect(page.locator("#site-header").get_by_role("link", name="Statistics")).to_be_visible()
+    expect(page.locator("#site-footer")).to_contain_text("Monday–Friday, 07:30–16:00 WIB")
+    axe(page)
+    screenshot(page, "home-en-desktop")
+
+    # When the page is opened again later
+    page.goto(site(local_stack, "index.html"))
+
+    # Then the choice was kept
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Permits and non-permit services")
+
+
+def test_home_on_a_phone_folds_the_navigation_behind_a_menu_button(
+    page: Page, local_stack, catalogue, screenshot
+):
+    # Given a phone-sized screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site(local_stack, "index.html"))
+    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    nav_link = page.locator("#site-nav").get_by_role("link", name="Statistik")
+    expect(nav_link).to_be_hidden()
+    screenshot(page, "home-id-phone")
+
+    # When the menu button is pressed
+    menu = page.get_by_role("button", name="Menu")
+    menu.click()
+
+    # Then the navigation opens and the button says so
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav_link).to_be_visible()
+    screenshot(page, "home-id-phone-menu-open")
+
+
+def test_service_page_shows_requirements_fee_sla_and_legal_basis_in_indonesian(
+    page: Page, local_stack, catalogue, axe, screenshot
+):
+    # Given the service with the most published facts
+    service = best_documented(catalogue)
+    detail = requests.get(f"{local_stack.api_url}/services/{service['id']}", timeout=10).json()
+
+    # When its page opens
+    page.goto(site(local_stack, f"service.html?id={service['id']}"))
+
+    # Then it shows the name, every requirement marked required or conditional, and every legal basis
+    expect(page.get_by_role("heading", level=1)).to_have_text(detail["name_id"])
+    assert page.title().startswith(detail["name_id"])
+    requirements = page.locator(".checklist__item")
+    expect(requirements).to_have_count(len(detail["requirements"]))
+    for requirement in detail["requirements"]:
+        item = page.locator(f"#req-{requirement['id']}")
+        expect(item.locator(".checklist__label")).to_have_text(requirement["label_id"])
+        expect(item.locator(".tag")).to_have_text("Wajib" if requirement["required"] else "Bersyarat")
+    legal = page.locator(".legal-basis li")
+    expect(legal).to_have_count(len(detail["legal_basis"]))
+    expect(legal).to_have_text(detail["legal_basis"])
+    # And the fee and the service level in the form promised
+    facts = page.locator(".summary-list")
+    if detail["fee_idr"] is None:
+        expect(facts).to_contain_text(detail.get("fee_note_id") or "Ditetapkan petugas")
+    elif detail["fee_idr"] == 0:
+        expect(facts).to_contain_text("Gratis")
+    else:
+        expect(facts).to_contain_text(rupiah(detail["fee_idr"], "id"))
+    if detail["sla_days"] is not None:
+        expect(facts).to_contain_text(f"{detail['sla_days']} hari kerja")
+    else:
+        expect(facts).to_contain_text(detail.get("sla_note_id") or "Ditetapkan petugas")
+    expect(facts).to_contain_text("Ya" if detail["field_survey"] else "Tidak")
+    # And the way to apply for it
+    expect(page.locator("main").get_by_role("link", name="Ajukan permohonan")).to_have_attribute(
+        "href", f"apply.html?service={detail['id']}"
+    )
+    axe(page)
+    screenshot(page, "service-id-desktop")
+
+
+def test_service_page_in_english_uses_the_english_fields(page: Page, local_stack, catalogue, axe, screenshot):
+    # Given the service with the most published facts, opened with ?lang=en
+    service = best_documented(catalogue)
+    detail = requests.get(f"{local_stack.api_url}/services/{service['id']}", timeout=10).json()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    # When its page opens in English
+    page.goto(site(local_stack, f"service.html?id={service['id']}&lang=en"))
+
+    # Then names, requirement labels and the fee are written in English
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(detail["name_en"])
+    for requirement in detail["requirements"]:
+        item = page.locator(f"#req-{requirement['id']}")
+        expect(item.locator(".checklist__label")).to_have_text(requirement["label_en"])
+        expect(item.locator(".tag")).to_have_text("Required" if requirement["required"] else "Conditional")
+    facts = page.locator(".summary-list")
+    if detail["fee_idr"]:
+        expect(facts).to_contain_text(rupiah(detail["fee_idr"], "en"))
+    if detail["sla_days"] is not None:
+        expect(facts).to_contain_text(f"{detail['sla_days']} working day")
+    expect(page.get_by_role("heading", name="Legal basis")).to_be_visible()
+    expect(page.locator("main").get_by_role("link", name="Apply", exact=True)).to_have_attribute(
+        "href", f"apply.html?service={detail['id']}"
+    )
+    axe(page)
+    screenshot(page, "service-en-phone")
+
+    # When the switch turns it back to Indonesian
+    page.locator("#site-header").get_by_role("link", name="Bahasa Indonesia").click()
+
+    # Then the same page redraws in Indonesian without a reload, and the address follows
+    expect(page.get_by_role("heading", level=1)).to_have_text(detail["name_id"])
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    assert "lang=id" in page.url
+
+
+def test_an_unknown_service_shows_a_helpful_not_found_page(
+    page: Page, local_stack, console_errors, axe, screenshot
+):
+    # Given an address naming a service that does not exist (the browser logs the API's 404)
+    console_errors.allow(r"status of 404")
+
+    # When the page opens
+    page.goto(site(local_stack, "service.html?id=no-such-service"))
+
+    # Then it says so and points back to the catalogue and to an officer
+    expect(page.get_by_role("heading", level=1)).to_have_text("Layanan tidak ditemukan")
+    main = page.locator("main")
+    expect(main.get_by_role("link", name="Cari layanan di beranda")).to_have_attribute("href", "index.html")
+    expect(main.get_by_role("link", name="Tanya petugas")).to_have_attribute("href", "consult.html")
+    assert page.title().startswith("Layanan tidak ditemukan")
+    axe(page)
+    screenshot(page, "service-not-found")
