@@ -1,5 +1,6 @@
 """The home page (catalogue search) and the service page, in Indonesian and English, on the local stack."""
 
+import json
 import re
 import unicodedata
 
@@ -129,7 +130,7 @@ def test_the_api_search_has_the_last_word_and_the_category_filter_narrows_the_li
     page.get_by_label("Cari layanan").fill(word)
     page.get_by_role("button", name="Cari", exact=True).click()
 
-    # Then the list is the API's answer
+    # Then the list is the API's answer, in the API's order
     expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in found])
     expect(page.locator("#results-count")).to_have_text(f"{len(found)} layanan ditemukan")
 
@@ -312,3 +313,79 @@ def test_an_unknown_service_shows_a_helpful_not_found_page(
     assert page.title().startswith("Layanan tidak ditemukan")
     axe(page)
     screenshot(page, "service-not-found")
+
+
+def test_home_explains_an_api_failure_and_recovers_when_asked_to_try_again(
+    page: Page, local_stack, catalogue, console_errors, axe, screenshot
+):
+    # Given an API that fails the catalogue request (the browser logs the 503)
+    console_errors.allow(r"status of 503")
+    api_down = True
+
+    def catalogue_route(route):
+        if api_down:
+            error = {
+                "code": "unavailable",
+                "message": "Sedang pemeliharaan / Under maintenance",
+                "details": None,
+            }
+            route.fulfill(status=503, content_type="application/json", body=json.dumps({"error": error}))
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/api/services$"), catalogue_route)
+
+    # When the home page opens
+    page.goto(site(local_stack, "index.html"))
+
+    # Then it says what went wrong in plain words, with the API's message and a way to try again
+    panel = page.get_by_role("alert")
+    expect(panel).to_contain_text("Layanan sedang mengalami gangguan")
+    expect(panel).to_contain_text("Sedang pemeliharaan / Under maintenance")
+    axe(page)
+    screenshot(page, "home-api-error")
+
+    # When the API is back and the citizen presses "Coba lagi"
+    api_down = False
+    panel.get_by_role("button", name="Coba lagi").click()
+
+    # Then the catalogue appears
+    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page: Page, local_stack, catalogue):
+    # Given the home page
+    page.goto(site(local_stack, "index.html"))
+    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+
+    # When a keyboard user presses Tab once
+    page.keyboard.press("Tab")
+
+    # Then the skip link has focus and can be seen
+    skip = page.get_by_role("link", name="Langsung ke konten utama")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["height"] > 0
+
+    # When it is followed, the main content has focus
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
+
+
+@pytest.mark.parametrize("path", ["index.html", "service.html?id={id}"])
+def test_each_catalogue_page_stays_under_100_kb_transferred(page: Page, local_stack, catalogue, path):
+    # Given a catalogue page
+    url = site(local_stack, path.format(id=catalogue[0]["id"]))
+
+    # When it has loaded with everything it fetches (styles, scripts, icon, API data)
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("")
+    page.wait_for_load_state("networkidle")
+
+    # Then the bytes transferred, by the browser's own count, stay under the bar for phones
+    transferred = page.evaluate(
+        """() => performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
+            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    )
+    assert 0 < transferred < 100_000, f"{path} transferred {transferred} bytes"
