@@ -74,11 +74,15 @@ const input = document.getElementById("q");
 const results = document.getElementById("results");
 const count = document.getElementById("results-count");
 const SERVER_SEARCH_DELAY_MS = 300;
+// The count is a live region: while someone types, say it once they pause, not after every key.
+const ANNOUNCE_DELAY_MS = 500;
 
 let catalogue = null; // every service, for instant filtering
 let shown = null; // the services on screen now
 let serverTimer = null;
 let serverSearch = null; // AbortController of the search in flight
+let announceTimer = null;
+let typing = false; // the current render comes from a keystroke
 
 // Lower case without accents, so "Perijinan" typed on a phone still meets "perizinan" halfway.
 function normalise(text) {
@@ -133,10 +137,17 @@ function resultItem(service) {
   );
 }
 
+function announceCount(n) {
+  clearTimeout(announceTimer);
+  const text = tn("home.count", n);
+  if (typing) announceTimer = setTimeout(() => (count.textContent = text), ANNOUNCE_DELAY_MS);
+  else count.textContent = text;
+}
+
 function render(services) {
   shown = services;
   doneLoading(results);
-  count.textContent = tn("home.count", services.length);
+  announceCount(services.length);
   if (services.length === 0) {
     results.replaceChildren(
       h(
@@ -179,8 +190,9 @@ async function searchOnServer(current) {
   }
 }
 
-function update({ immediateServer = false } = {}) {
+function update({ immediateServer = false, fromTyping = false } = {}) {
   if (!catalogue) return;
+  typing = fromTyping;
   const current = query();
   render(filterLocally(current));
   rememberInUrl(current);
@@ -207,7 +219,7 @@ input.value = params.get("q") || "";
 const initialCategory = params.get("category") || "";
 for (const radio of form.elements.category) radio.checked = radio.value === initialCategory;
 
-input.addEventListener("input", () => update());
+input.addEventListener("input", () => update({ fromTyping: true }));
 form.addEventListener("change", (event) => {
   if (event.target.name === "category") update({ immediateServer: true });
 });

@@ -125,7 +125,9 @@ def axe() -> Callable[..., list[dict]]:
             context,
         )
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-        assert not blocking, f"axe found serious accessibility problems on {page.url}:\n{_describe(blocking)}"
+        if blocking:
+            problems = _describe(blocking)
+            raise AssertionError(f"axe found serious accessibility problems on {page.url}:\n{problems}")
         return violations
 
     return run
