@@ -61,10 +61,7 @@ def provinces() -> Mapping[str, str]:
 def regencies() -> Mapping[str, Regency]:
     """Return the regencies and cities keyed by code (``"31.74"``)."""
     return MappingProxyType(
-        {
-            row["code"]: Regency(row["code"], row["province_code"], row["name"])
-            for row in _rows("regencies.csv")
-        }
+        {row["code"]: Regency(row["code"], row["province_code"], row["name"]) for row in _rows("regencies.csv")}
     )
 
 
@@ -72,10 +69,7 @@ def regencies() -> Mapping[str, Regency]:
 def districts() -> Mapping[str, District]:
     """Return the districts (kecamatan) keyed by code (``"31.74.02"``)."""
     return MappingProxyType(
-        {
-            row["code"]: District(row["code"], row["regency_code"], row["name"])
-            for row in _rows("districts.csv")
-        }
+        {row["code"]: District(row["code"], row["regency_code"], row["name"]) for row in _rows("districts.csv")}
     )
 
 
@@ -83,8 +77,5 @@ def districts() -> Mapping[str, District]:
 def jakarta_villages() -> Mapping[str, Village]:
     """Return DKI Jakarta's kelurahan keyed by code (``"31.74.02.1001"``)."""
     return MappingProxyType(
-        {
-            row["code"]: Village(row["code"], row["district_code"], row["name"])
-            for row in _rows("villages_jakarta.csv")
-        }
+        {row["code"]: Village(row["code"], row["district_code"], row["name"]) for row in _rows("villages_jakarta.csv")}
     )

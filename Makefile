@@ -1,0 +1,87 @@
+# Satu Pintu — the one command surface. `make dev` runs the whole stack locally; `make test` runs
+# every test. Both install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Lambda runs python3.13: use it for the dev venv and for `sam build` when pyenv or PATH has it.
+PY313 := $(shell { p=$$(pyenv prefix "$$(pyenv latest 3.13 2>/dev/null)" 2>/dev/null); \
+  [ -x "$$p/bin/python3.13" ] && echo "$$p/bin/python3.13"; } || \
+  python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null)
+PYTHON_BOOT := $(or $(PY313),python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+export SAM_CLI_TELEMETRY := 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help dev test lint fmt build validate deploy seed requirements redrive bench setup clean \
+        unit-test browser-deps node-deps
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(SAM_VENV)/.installed:
+	test -x $(SAM_VENV)/bin/python || python3 -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.145,<2'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed
+
+# Debian's chromium for the browser tests, zbar and poppler to read issued PDFs and QR codes back.
+browser-deps:
+	@command -v chromium >/dev/null && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium zbar-tools poppler-utils >/dev/null; }
+
+setup: $(VENV)/.installed $(SAM_VENV)/.installed node-deps browser-deps  ## Install everything
+
+dev: $(VENV)/.installed  ## Run the whole stack locally on moto (Ctrl-C stops it)
+	$(PY) -m devstack
+
+seed: $(VENV)/.installed  ## Load the catalogue and service points (local stack, or STAGE=<stage> on AWS)
+	$(PY) -m devstack.seed $(if $(STAGE),--stage $(STAGE),)
+
+requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from pyproject.toml
+	$(PY) scripts/gen_requirements.py
+
+lint: $(VENV)/.installed  ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+validate: $(SAM_VENV)/.installed  ## sam validate --lint
+	$(SAM) validate --lint --template template.yaml
+
+# sam build needs the runtime's python (3.13) on PATH; pyenv's is put first when present.
+build: $(SAM_VENV)/.installed  ## sam build (needs python3.13 on PATH or in pyenv)
+	PATH="$(dir $(PYTHON_BOOT)):$$PATH" $(SAM) build --template template.yaml
+
+deploy: build  ## sam deploy --guided the first time, then STAGE=<stage> make deploy
+	$(SAM) deploy $(if $(STAGE),--config-env $(STAGE) --parameter-overrides Stage=$(STAGE),--guided)
+
+redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
+	$(PY) -m devstack.redrive $(if $(STAGE),--stage $(STAGE),)
+
+test: setup  ## Lint, validate and build the template, then every test
+	$(MAKE) --no-print-directory lint validate build
+	$(PY) scripts/gen_requirements.py --check
+	$(PY) -m pytest
+
+bench: setup  ## Measure import times and gateway latency (figures go to bench/README.md)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .aws-sam .local .pytest_cache

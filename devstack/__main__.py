@@ -1,0 +1,54 @@
+"""`make dev`: run the whole stack locally until Ctrl-C."""
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from devstack.stack import LocalStack, StackOptions
+
+
+def main() -> int:
+    """Start the stack, print its URLs and the officer login, and stop cleanly on Ctrl-C or SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SATUPINTU_PORT", "3000")))
+    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("SATUPINTU_AWS_PORT", "5100")))
+    parser.add_argument("--state-file", type=Path, default=Path(".local/stack.json"))
+    parser.add_argument("--no-seed", action="store_true", help="start with an empty catalogue")
+    args = parser.parse_args()
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("the local stack only listens on loopback")
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    stack = LocalStack(StackOptions(args.host, args.port, args.aws_port, seed=not args.no_seed))
+    try:
+        info = stack.start()
+        stack.write_state(args.state_file)
+        print(
+            "\nSatu Pintu berjalan / is running:\n"
+            f"  Situs / Site        {info['site_url']}\n"
+            f"  API                 {info['api_url']}\n"
+            f"  Kotak surat / Mail  {info['mailbox_url']}\n"
+            f"  AWS (moto)          {info['aws_endpoint_url']}  ({info['region']})\n"
+            f"  Petugas / Officer   {info['officer']['username']} / {info['officer']['password']}\n"
+            f"  Admin               {info['admin']['username']} / {info['admin']['password']}\n"
+            f"  State               {args.state_file}\n"
+            "Ctrl-C menghentikan / stops.\n",
+            flush=True,
+        )
+        stop.wait()
+    finally:
+        print("Menghentikan / stopping…", flush=True)
+        stack.stop()
+        args.state_file.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""The local HTTP gateway: template.yaml's routes as HTTP API (payload 2.0) events, the site, the mailbox."""
+
+import base64
+import json
+import mimetypes
+import re
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from devstack.jwt_authorizer import JwtAuthorizer, JwtRejected, claims_as_api_gateway_gives_them
+from devstack.lambda_runtime import Functions
+from devstack.mailbox import Mailbox
+from devstack.template import Route
+from functions.shared.observability import logger
+
+TEXT_TYPES = ("application/json", "text/", "application/javascript", "image/svg+xml")
+
+
+class CompiledRoute:
+    """A template route with its path turned into a regular expression."""
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+        pattern = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+\\\}", r"(?P<\1>.+)", re.escape(route.path))
+        pattern = re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", pattern)
+        self.regex = re.compile(f"^{pattern}$")
+        # API Gateway prefers the most specific route: fewer path variables first.
+        self.rank = (route.path.count("{"), -len(route.path))
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        """Return the path parameters when this route serves the request."""
+        if self.route.method not in (method, "ANY"):
+            return None
+        found = self.regex.match(path)
+        return found.groupdict() if found else None
+
+
+class Gateway:
+    """Serves /api/* through the functions, the static site from frontend/, and the mailbox."""
+
+    def __init__(
+        self,
+        functions: Functions,
+        site_dir: Path,
+        mailbox: Mailbox,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+    ) -> None:
+        self.routes: list[CompiledRoute] = []
+        self.authorizers: dict[str, JwtAuthorizer] = {}
+        self.functions = functions
+        self.site_dir = site_dir.resolve()
+        self.mailbox = mailbox
+        self.server: BaseWSGIServer = make_server(host, port, self.wsgi, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
+
+    def configure(self, routes: list[Route], authorizers: dict[str, JwtAuthorizer]) -> None:
+        """Serve these routes (most specific first) with these JWT authorizers."""
+        self.routes = sorted((CompiledRoute(r) for r in routes), key=lambda r: r.rank)
+        self.authorizers = authorizers
+
+    @property
+    def url(self) -> str:
+        """The site's base URL, e.g. http://127.0.0.1:3000."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> None:
+        """Serve in a background thread."""
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join(timeout=5)
+        self.server.server_close()
+
+    def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """The WSGI entry point."""
+        request = Request(environ)
+        try:
+            response = self.dispatch(request)
+        except Exception:
+            logger.exception("gateway failure")
+            response = Response('{"message":"Internal Server Error"}', 500, content_type="application/json")
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        """Send a request to the API, the mailbox or the static site."""
+        path = request.path
+        if path == "/api" or path.startswith("/api/"):
+            return self.api(request)
+        if path == "/_mailbox.json":
+            return Response(json.dumps(self.mailbox.messages(), ensure_ascii=False), content_type="application/json")
+        if path in ("/_mailbox", "/_mailbox/"):
+            return Response(self.mailbox.render_html(), content_type="text/html; charset=utf-8")
+        return self.static(path)
+
+    def api(self, request: Request) -> Response:
+        """Answer as API Gateway would: 404 without a route, 401 without a valid token, else the function."""
+        for compiled in self.routes:
+            params = compiled.match(request.method, request.path)
+            if params is not None:
+                break
+        else:
+            return Response('{"message":"Not Found"}', 404, content_type="application/json")
+        route = compiled.route
+        claims = None
+        if route.authorizer:
+            try:
+                claims = self.authorizers[route.authorizer].verify(request.headers.get("Authorization"))
+            except JwtRejected:
+                return Response(
+                    '{"message":"Unauthorized"}',
+                    401,
+                    content_type="application/json",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+        event = http_api_event(request, route, params, claims)
+        result = self.functions.invoke(route.function, event)
+        return lambda_result_to_response(result)
+
+    def static(self, path: str) -> Response:
+        """Serve a file of the static site (index.html for a folder)."""
+        relative = path.lstrip("/") or "index.html"
+        target = (self.site_dir / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.site_dir) or not target.is_file():
+            return Response("Not Found", 404, content_type="text/plain; charset=utf-8")
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type == "application/javascript":
+            content_type += "; charset=utf-8"
+        return Response(target.read_bytes(), content_type=content_type, headers={"Cache-Control": "no-cache"})
+
+
+def http_api_event(
+    request: Request, route: Route, params: dict[str, str], claims: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Build the payload 2.0 event API Gateway's HTTP API sends to a Lambda integration."""
+    raw = request.get_data()
+    content_type = request.headers.get("Content-Type", "")
+    is_text = not raw or any(content_type.startswith(t) for t in TEXT_TYPES)
+    now = datetime.now(UTC)
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        key = name.lower()
+        if key != "cookie":
+            headers[key] = f"{headers[key]},{value}" if key in headers else value
+    query: dict[str, str] = {k: ",".join(v) for k, v in request.args.lists()}
+    context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "local",
+        "domainName": request.host,
+        "domainPrefix": request.host.split(".")[0],
+        "http": {
+            "method": request.method,
+            "path": request.path,
+            "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            "sourceIp": request.remote_addr or "127.0.0.1",
+            "userAgent": request.headers.get("User-Agent", ""),
+        },
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route.key,
+        "stage": "$default",
+        "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "timeEpoch": int(time.time() * 1000),
+    }
+    if claims is not None:
+        context["authorizer"] = {"jwt": {"claims": claims_as_api_gateway_gives_them(claims), "scopes": None}}
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.key,
+        "rawPath": request.path,
+        "rawQueryString": request.query_string.decode(),
+        "headers": headers,
+        "requestContext": context,
+        "isBase64Encoded": not is_text,
+    }
+    if request.cookies:
+        event["cookies"] = [f"{k}={v}" for k, v in request.cookies.items()]
+    if query:
+        event["queryStringParameters"] = query
+    if params:
+        event["pathParameters"] = params
+    if raw:
+        event["body"] = raw.decode("utf-8", errors="replace") if is_text else base64.b64encode(raw).decode()
+    return event
+
+
+def lambda_result_to_response(result: Any) -> Response:
+    """Turn what a function returned into an HTTP response, as HTTP API's payload 2.0 does."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        # Payload 2.0: anything else is a 200 JSON body.
+        return Response(json.dumps(result), 200, content_type="application/json")
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    response = Response(data, int(result["statusCode"]))
+    for name, value in (result.get("headers") or {}).items():
+        response.headers[name] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        for value in values:
+            response.headers.add(name, str(value))
+    for cookie in result.get("cookies") or []:
+        response.headers.add("Set-Cookie", cookie)
+    return response

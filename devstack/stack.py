@@ -1,0 +1,183 @@
+"""The whole local stack: moto, resources from template.yaml, seed data, gateway, pollers, schedules, users."""
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from devstack import resources as res
+from devstack.gateway import Gateway
+from devstack.jwt_authorizer import JwtAuthorizer
+from devstack.lambda_runtime import Functions
+from devstack.mailbox import Mailbox
+from devstack.moto_server import MotoServer
+from devstack.pollers import QueuePoller, Scheduler
+from devstack.template import ROOT, functions, http_routes, load_template, queue_sources, schedule_sources
+
+REGION = "ap-southeast-3"  # Jakarta
+OFFICER = {"username": "petugas@satupintu.local", "password": "Petugas-Lokal-2026"}
+ADMIN = {"username": "admin@satupintu.local", "password": "Admin-Lokal-2026"}
+
+
+@dataclass
+class StackOptions:
+    """How to run the stack: ports (0 picks a free one), stage name, whether to seed."""
+
+    host: str = "127.0.0.1"
+    port: int = 3000
+    aws_port: int = 5100
+    stage: str = "local"
+    seed: bool = True
+    retry_delay_s: int = 2
+
+
+def _local_aws_environment(endpoint: str) -> dict[str, str]:
+    """What every boto3 client in this process needs to talk to moto and nothing else."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ENDPOINT_URL": endpoint,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+    }
+
+
+class LocalStack:
+    """Starts and stops everything `make dev` runs, all on loopback."""
+
+    def __init__(self, options: StackOptions | None = None) -> None:
+        self.options = options or StackOptions()
+        self.template = load_template()
+        self.moto: MotoServer | None = None
+        self.gateway: Gateway | None = None
+        self.pollers: list[QueuePoller] = []
+        self.scheduler: Scheduler | None = None
+        self.resources: res.LocalResources | None = None
+        self.info: dict[str, Any] = {}
+
+    def start(self) -> dict[str, Any]:
+        """Bring the stack up and return what `.local/stack.json` holds."""
+        opts = self.options
+        self.moto = MotoServer(opts.host, opts.aws_port)
+        self.moto.start()
+        os.environ.update(_local_aws_environment(self.moto.url))
+        session = boto3.session.Session(region_name=REGION)
+
+        # The gateway's socket first, so the site URL (and the e-mail links) know its port.
+        self.functions = Functions(self.template)
+        mailbox = Mailbox(res.ACCOUNT_ID, REGION)
+        self.gateway = Gateway(self.functions, ROOT / "frontend", mailbox, opts.host, opts.port)
+        site_url = self.gateway.url
+
+        parameters = {**self._parameter_defaults(), "Stage": opts.stage, "PublicUrl": site_url}
+        self.resources, resolver = res.create_all(session, self.template, parameters, site_url)
+        for function in functions(self.template):
+            os.environ.update(
+                {
+                    k: v
+                    for k, v in res.function_environment(self.template, resolver, function).items()
+                    if k != "POWERTOOLS_SERVICE_NAME"
+                }
+            )
+        from functions.shared.aws import reset_clients
+        from functions.shared.settings import get_settings
+
+        get_settings.cache_clear()
+        reset_clients()
+
+        pool_id = self.resources.refs["UserPool"]
+        client_id = self.resources.refs["UserPoolClient"]
+        authorizers = {
+            name: JwtAuthorizer(
+                resolver.resolve(spec["JwtConfiguration"]["issuer"]),
+                resolver.resolve(spec["JwtConfiguration"]["audience"]),
+                f"{self.moto.url}/{pool_id}/.well-known/jwks.json",
+            )
+            for name, spec in self.template["Resources"]["HttpApi"]["Properties"]["Auth"]["Authorizers"].items()
+        }
+        self.gateway.configure(http_routes(self.template), authorizers)
+        self._create_users(session.client("cognito-idp"), pool_id)
+        if opts.seed:
+            from devstack.seed import seed_catalogue
+
+            seed_catalogue(session.resource("dynamodb").Table(self.resources.refs["CatalogueTable"]))
+
+        sqs = session.client("sqs")
+        for source in queue_sources(self.template):
+            poller = QueuePoller(
+                source,
+                self.resources.refs[source.queue],
+                self.resources.attrs[(source.queue, "Arn")],
+                sqs,
+                self.functions,
+                opts.retry_delay_s,
+            )
+            self.pollers.append(poller)
+        self.scheduler = Scheduler(schedule_sources(self.template), self.functions)
+        self.gateway.start()
+        for poller in self.pollers:
+            poller.start()
+        self.scheduler.start()
+
+        self.info = {
+            "site_url": f"{site_url}/",
+            "api_url": f"{site_url}/api",
+            "mailbox_url": f"{site_url}/_mailbox",
+            "aws_endpoint_url": self.moto.url,
+            "region": REGION,
+            "user_pool_id": pool_id,
+            "user_pool_client_id": client_id,
+            "officer": OFFICER,
+            "admin": ADMIN,
+            "stage": opts.stage,
+            "resources": {k: v for k, v in self.resources.refs.items() if k not in {"SiteDistribution", "HttpApi"}},
+        }
+        return self.info
+
+    def _parameter_defaults(self) -> dict[str, str]:
+        return {name: str(p.get("Default", "")) for name, p in self.template.get("Parameters", {}).items()}
+
+    def _create_users(self, cognito: Any, pool_id: str) -> None:
+        """Create the ready-made officer (group officer) and admin (groups officer and admin)."""
+        for user, groups in ((OFFICER, ["officer"]), (ADMIN, ["officer", "admin"])):
+            cognito.admin_create_user(
+                UserPoolId=pool_id,
+                Username=user["username"],
+                UserAttributes=[
+                    {"Name": "email", "Value": user["username"]},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+                MessageAction="SUPPRESS",
+            )
+            cognito.admin_set_user_password(
+                UserPoolId=pool_id, Username=user["username"], Password=user["password"], Permanent=True
+            )
+            for group in groups:
+                cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
+
+    def write_state(self, path: Path) -> None:
+        """Write the stack's URLs and logins where tools and tests read them."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.info, indent=2))
+        tmp.replace(path)
+
+    def stop(self) -> None:
+        """Stop everything, in the reverse order."""
+        if self.scheduler:
+            self.scheduler.stop()
+        for poller in self.pollers:
+            poller.stop()
+        for poller in self.pollers:
+            poller.join(timeout=5)
+        if self.gateway:
+            self.gateway.stop()
+        if self.moto:
+            self.moto.stop()
