@@ -1,0 +1,211 @@
+"""Fixtures every test shares: AWS on moto built from template.yaml, an API client, the local stack."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from devstack import resources as res
+from devstack.gateway import CompiledRoute, http_api_event
+from devstack.lambda_runtime import Functions, LocalContext
+from devstack.template import http_routes, load_template
+from functions.shared.aws import reset_clients
+from functions.shared.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "ap-southeast-3"
+SITE_URL = "http://127.0.0.1:3000"
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and the Jakarta region, with no endpoint: boto3 can only reach moto."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@pytest.fixture
+def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.LocalResources]:
+    """Every resource of template.yaml created in moto (in-process), and the functions' environment set."""
+    with mock_aws():
+        template = load_template()
+        session = boto3.session.Session(region_name=REGION)
+        parameters = {name: str(p.get("Default", "")) for name, p in template["Parameters"].items()}
+        parameters.update({"Stage": "test", "PublicUrl": SITE_URL})
+        created, resolver = res.create_all(session, template, parameters, SITE_URL)
+        for function in template["Resources"]:
+            if template["Resources"][function]["Type"] == "AWS::Serverless::Function":
+                for name, value in res.function_environment(template, resolver, function).items():
+                    if name != "POWERTOOLS_SERVICE_NAME":
+                        monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        reset_clients()
+        yield created
+    get_settings.cache_clear()
+    reset_clients()
+
+
+@pytest.fixture
+def catalogue(aws: res.LocalResources) -> Any:
+    """The catalogue table, seeded with the real services and service points."""
+    from devstack.seed import seed_catalogue
+
+    table = boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["CatalogueTable"])
+    seed_catalogue(table)
+    return table
+
+
+@pytest.fixture
+def lambda_context() -> LocalContext:
+    """A Lambda context as Powertools reads it."""
+    return LocalContext(function_name="test")
+
+
+@dataclass
+class ApiResponse:
+    """What a route answered."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+class ApiClient:
+    """Calls the functions in-process through template.yaml's routes, as API Gateway would (no HTTP)."""
+
+    def __init__(self) -> None:
+        template = load_template()
+        self.routes = sorted((CompiledRoute(r) for r in http_routes(template)), key=lambda r: r.rank)
+        self.functions = Functions(template)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+        claims: dict[str, Any] | None = None,
+        raw_body: bytes | None = None,
+    ) -> ApiResponse:
+        """Send one request; `claims` stands for a token the JWT authorizer already accepted."""
+        builder = EnvironBuilder(
+            path=path, method=method, headers=headers or {}, query_string=query, json=json_body, data=raw_body
+        )
+        request = Request(builder.get_environ())
+        for compiled in self.routes:
+            params = compiled.match(method, path)
+            if params is not None:
+                break
+        else:
+            return ApiResponse(404, {}, {"message": "Not Found"})
+        if compiled.route.authorizer and claims is None:
+            return ApiResponse(401, {}, {"message": "Unauthorized"})
+        result = self.functions.invoke(compiled.route.function, http_api_event(request, compiled.route, params, claims))
+        body = result.get("body") or ""
+        content_type = (result.get("headers") or {}).get("Content-Type", "")
+        parsed = json.loads(body) if body and "json" in content_type else body
+        return ApiResponse(int(result["statusCode"]), dict(result.get("headers") or {}), parsed)
+
+    def get(self, path: str, **kwargs: Any) -> ApiResponse:
+        """GET a path."""
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json_body: Any = None, **kwargs: Any) -> ApiResponse:
+        """POST a JSON body."""
+        return self.request("POST", path, json_body=json_body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> ApiResponse:
+        """DELETE a path."""
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api(aws: res.LocalResources) -> ApiClient:
+    """A client for the API on moto (no catalogue unless the test also asks for `catalogue`)."""
+    return ApiClient()
+
+
+@dataclass
+class RunningStack:
+    """A local stack started as `make dev` starts it, and what it wrote to its state file."""
+
+    process: subprocess.Popen[bytes]
+    info: dict[str, Any]
+    log_path: Path
+
+    @property
+    def site_url(self) -> str:
+        """The static site, e.g. http://127.0.0.1:PORT/."""
+        return self.info["site_url"]
+
+    @property
+    def api_url(self) -> str:
+        """The API base, e.g. http://127.0.0.1:PORT/api."""
+        return self.info["api_url"]
+
+    @property
+    def mailbox_url(self) -> str:
+        """The local mailbox page (its JSON at mailbox_url + '.json')."""
+        return self.info["mailbox_url"]
+
+
+def start_stack(state_file: Path, log_path: Path, timeout_s: float = 60) -> RunningStack:
+    """Run `python -m devstack` on free ports and wait for its state file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack", "--port", "0", "--aws-port", "0", "--state-file", str(state_file)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout_s
+    while not state_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the local stack did not start:\n{log_path.read_text()[-4000:]}")
+        time.sleep(0.1)
+    return RunningStack(process, json.loads(state_file.read_text()), log_path)
+
+
+def stop_stack(stack: RunningStack) -> int:
+    """Stop it as Ctrl-C does and return its exit code."""
+    stack.process.send_signal(2)  # SIGINT
+    try:
+        return stack.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        stack.process.kill()
+        raise
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """The whole local stack, started once for the session and stopped at its end."""
+    folder = tmp_path_factory.mktemp("stack")
+    stack = start_stack(folder / "stack.json", folder / "stack.log")
+    yield stack
+    stop_stack(stack)

@@ -1,0 +1,79 @@
+"""Handler tests of the catalogue and service-point routes, in-process on moto."""
+
+
+def test_catalogue_lists_at_least_twenty_services_of_both_categories(api, catalogue):
+    # When
+    response = api.get("/api/services")
+    # Then
+    assert response.status == 200
+    services = response.body["services"]
+    assert len(services) >= 20
+    assert {s["category"] for s in services} == {"perizinan", "nonperizinan"}
+    assert "public" in response.headers["Cache-Control"]
+
+
+def test_search_narrows_the_catalogue_by_text_and_category(api, catalogue):
+    # When
+    fishing = api.get("/api/services", query={"q": "ikan"}).body["services"]
+    non_permits = api.get("/api/services", query={"category": "nonperizinan"}).body["services"]
+    # Then
+    assert {s["id"] for s in fishing} >= {"sipi", "siup_perikanan"}
+    searched = ("id", "name_id", "name_en", "summary_id", "summary_en", "agency")
+    assert all(any("ikan" in s[f].lower() for f in searched) for s in fishing)
+    assert non_permits and all(s["category"] == "nonperizinan" for s in non_permits)
+
+
+def test_a_service_shows_requirements_fee_legal_basis_and_sla(api, catalogue):
+    # When
+    response = api.get("/api/services/sipi")
+    # Then
+    assert response.status == 200
+    service = response.body
+    assert service["requirements"] and all(r["accepted_types"] for r in service["requirements"])
+    assert service["legal_basis"]
+    assert service["sla_days"] == 14
+    assert "fee_idr" in service
+
+
+def test_an_unknown_service_is_a_404_in_the_error_shape(api, catalogue):
+    # When
+    response = api.get("/api/services/no-such-thing")
+    # Then
+    assert response.status == 404
+    assert response.body["error"]["code"] == "service_not_found"
+    assert response.body["error"]["message"] and response.body["error"]["message_en"]
+
+
+def test_a_bad_category_is_a_422_naming_the_field(api, catalogue):
+    # When
+    response = api.get("/api/services", query={"category": "permits"})
+    # Then
+    assert response.status == 422
+    assert [d["field"] for d in response.body["error"]["details"]] == ["category"]
+
+
+def test_there_are_318_service_points_and_the_mall_has_its_counters(api, catalogue):
+    # When
+    sites = api.get("/api/sites").body["sites"]
+    mall = api.get("/api/sites/mpp-dki").body
+    # Then
+    assert len(sites) == 318
+    assert {s["kind"] for s in sites} == {"mall", "kelurahan", "kecamatan", "city"}
+    bank = next(c for c in mall["counters"] if c["id"] == "bank-dki")
+    assert bank["daily_quota"] == 50
+    assert {c["id"] for c in mall["counters"]} >= {"ptsp", "sim", "stnk", "pajak", "imigrasi", "bpjstk", "pln"}
+
+
+def test_sites_filter_by_kind_and_area(api, catalogue):
+    # When
+    south = api.get("/api/sites", query={"kind": "kelurahan", "area": "31.74"}).body["sites"]
+    # Then
+    assert south and all(s["kind"] == "kelurahan" and s["area_code"].startswith("31.74") for s in south)
+
+
+def test_an_unknown_route_is_a_404_not_a_crash(api, catalogue):
+    # When
+    response = api.get("/api/sites/kel-0000000000")
+    # Then
+    assert response.status == 404
+    assert response.body["error"]["code"] == "site_not_found"
