@@ -1,10 +1,6 @@
 """Fixtures every test shares: AWS on moto built from template.yaml, an API client, the local stack."""
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +15,7 @@ from werkzeug.wrappers import Request
 from devstack import resources as res
 from devstack.gateway import CompiledRoute, http_api_event
 from devstack.lambda_runtime import Functions, LocalContext
+from devstack.process import RunningStack, start_stack, stop_stack
 from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.settings import get_settings
@@ -146,60 +143,6 @@ class ApiClient:
 def api(aws: res.LocalResources) -> ApiClient:
     """A client for the API on moto (no catalogue unless the test also asks for `catalogue`)."""
     return ApiClient()
-
-
-@dataclass
-class RunningStack:
-    """A local stack started as `make dev` starts it, and what it wrote to its state file."""
-
-    process: subprocess.Popen[bytes]
-    info: dict[str, Any]
-    log_path: Path
-
-    @property
-    def site_url(self) -> str:
-        """The static site, e.g. http://127.0.0.1:PORT/."""
-        return self.info["site_url"]
-
-    @property
-    def api_url(self) -> str:
-        """The API base, e.g. http://127.0.0.1:PORT/api."""
-        return self.info["api_url"]
-
-    @property
-    def mailbox_url(self) -> str:
-        """The local mailbox page (its JSON at mailbox_url + '.json')."""
-        return self.info["mailbox_url"]
-
-
-def start_stack(state_file: Path, log_path: Path, timeout_s: float = 60) -> RunningStack:
-    """Run `python -m devstack` on free ports and wait for its state file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devstack", "--port", "0", "--aws-port", "0", "--state-file", str(state_file)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + timeout_s
-    while not state_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the local stack did not start:\n{log_path.read_text()[-4000:]}")
-        time.sleep(0.1)
-    return RunningStack(process, json.loads(state_file.read_text()), log_path)
-
-
-def stop_stack(stack: RunningStack) -> int:
-    """Stop it as Ctrl-C does and return its exit code."""
-    stack.process.send_signal(2)  # SIGINT
-    try:
-        return stack.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        stack.process.kill()
-        raise
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Pydantic models of the catalogue (services and service points) as the API returns them."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -116,3 +116,18 @@ class SiteList(_Model):
     """`GET /sites`."""
 
     sites: list[Site]
+
+
+class ErrorDetail(BaseModel):
+    """The error itself: a stable code, the message in Indonesian and in English, and what failed."""
+
+    code: str
+    message: str
+    message_en: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx and 5xx answer: `{"error": {code, message, message_en, details}}`."""
+
+    error: ErrorDetail

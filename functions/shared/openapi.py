@@ -30,4 +30,26 @@ def generate_document() -> dict[str, Any]:
         version=VERSION,
         description="Layanan terpadu satu pintu / One-stop public services. All routes hang from /api.",
     )
-    return json.loads(schema)
+    return _with_error_shape(json.loads(schema))
+
+
+def _with_error_shape(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare the error shape the API really answers with, for every 4xx, instead of Powertools' own."""
+    from functions.shared.models import ErrorBody
+
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorBody"] = error_schema
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(name, None)
+    error_response = {
+        "description": "Kesalahan / Error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            responses["4XX"] = error_response
+    return document

@@ -10,6 +10,6 @@ router = Router()
 
 
 @router.get("/api/openapi.json", include_in_schema=False)
-def openapi_document() -> Response:
+def openapi_document() -> Response[dict]:
     """Return the OpenAPI document of the whole API."""
     return json_response(200, published_document(), PUBLIC_CACHE)

@@ -1,0 +1,73 @@
+"""Smoke test: the local stack starts as `make dev` starts it, answers over HTTP, stops on Ctrl-C, starts again."""
+
+import json
+
+import pytest
+import requests
+
+from devstack.process import start_stack, stop_stack
+
+pytestmark = pytest.mark.stack
+
+
+def test_the_stack_serves_the_catalogue_sites_site_and_mailbox_then_stops_cleanly_twice(tmp_path):
+    for run in (1, 2):
+        # Given
+        state = tmp_path / f"stack-{run}.json"
+        stack = start_stack(state, tmp_path / f"stack-{run}.log")
+        try:
+            info = stack.info
+            # Then: the state file has what DESIGN.md lists
+            for field in (
+                "site_url",
+                "api_url",
+                "mailbox_url",
+                "aws_endpoint_url",
+                "region",
+                "user_pool_id",
+                "user_pool_client_id",
+                "officer",
+                "admin",
+            ):
+                assert info[field], field
+            assert info["api_url"] == info["site_url"].rstrip("/") + "/api"
+            assert all(url.startswith("http://127.0.0.1:") for url in (info["site_url"], info["aws_endpoint_url"]))
+
+            services = requests.get(f"{stack.api_url}/services", timeout=10).json()["services"]
+            assert len(services) >= 20
+            assert len(requests.get(f"{stack.api_url}/sites", timeout=10).json()["sites"]) == 318
+            home = requests.get(stack.site_url, timeout=10)
+            assert home.status_code == 200 and "<html" in home.text.lower()
+            assert requests.get(f"{stack.mailbox_url}.json", timeout=10).json() == []
+            assert requests.get(f"{stack.api_url}/no-such-route", timeout=10).status_code == 404
+            document = requests.get(f"{stack.api_url}/openapi.json", timeout=10).json()
+            assert document["openapi"].startswith("3.")
+        finally:
+            # When: Ctrl-C
+            code = stop_stack(stack)
+        # Then
+        assert code == 0, stack.log_path.read_text()[-3000:]
+        assert not state.exists(), "the state file is removed on a clean stop"
+
+
+def test_officer_login_from_the_state_file_gets_a_token_the_gateway_accepts(local_stack):
+    # Given
+    import boto3
+
+    info = local_stack.info
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=info["region"],
+        endpoint_url=info["aws_endpoint_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    # When
+    result = cognito.initiate_auth(
+        ClientId=info["user_pool_client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": info["officer"]["username"], "PASSWORD": info["officer"]["password"]},
+    )["AuthenticationResult"]
+    # Then
+    claims = json.loads(__import__("base64").urlsafe_b64decode(result["AccessToken"].split(".")[1] + "==").decode())
+    assert "officer" in claims["cognito:groups"]
