@@ -5,7 +5,7 @@
 import { apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
 import { feeShort } from "./format.js";
-import { addMessages, applyTranslations, onLangChange, pick, t, tn } from "./i18n.js";
+import { addMessages, applyTranslations, locale, onLangChange, pick, t, tn } from "./i18n.js";
 
 addMessages({
   id: {
@@ -144,7 +144,14 @@ function announceCount(n) {
   else count.textContent = text;
 }
 
+// Alphabetical by the name the reader sees, so the English list is not in Indonesian order.
+function byShownName(services) {
+  const collator = new Intl.Collator(locale(), { sensitivity: "base", numeric: true });
+  return [...services].sort((a, b) => collator.compare(pick(a, "name"), pick(b, "name")));
+}
+
 function render(services) {
+  services = byShownName(services);
   shown = services;
   doneLoading(results);
   announceCount(services.length);
@@ -164,7 +171,9 @@ function render(services) {
 }
 
 function sameServices(a, b) {
-  return a && b && a.length === b.length && a.every((service, i) => service.id === b[i].id);
+  if (!a || !b || a.length !== b.length) return false;
+  const ids = new Set(a.map((service) => service.id));
+  return b.every((service) => ids.has(service.id));
 }
 
 // Keep the address in step with the search so it can be shared, bookmarked and reloaded.

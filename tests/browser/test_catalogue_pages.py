@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def catalogue(local_stack) -> list[dict]:
+def listed_services(local_stack) -> list[dict]:
     """The service catalogue as the API serves it: what the pages must show."""
     response = requests.get(f"{local_stack.api_url}/services", timeout=10)
     response.raise_for_status()
@@ -63,7 +63,7 @@ def fold(text: str) -> str:
 
 
 def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
-    page: Page, local_stack, catalogue, axe, screenshot
+    page: Page, local_stack, listed_services, axe, screenshot
 ):
     # Given a first visit, with no language chosen
     # When the home page opens
@@ -73,11 +73,11 @@ def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", level=1)).to_have_text("Layanan perizinan dan nonperizinan")
     items = page.locator(".service-list__item")
-    expect(items).to_have_count(len(catalogue))
-    first = catalogue[0]
+    expect(items).to_have_count(len(listed_services))
+    first = listed_services[0]
     link = page.get_by_role("link", name=first["name_id"], exact=True)
     expect(link).to_have_attribute("href", f"service.html?id={first['id']}")
-    expect(page.locator("#results-count")).to_have_text(f"{len(catalogue)} layanan ditemukan")
+    expect(page.locator("#results-count")).to_have_text(f"{len(listed_services)} layanan ditemukan")
     expect(page.locator("#results-count")).to_have_attribute("aria-live", "polite")
     # And the search box has a label
     expect(page.get_by_label("Cari layanan")).to_be_visible()
@@ -93,21 +93,22 @@ def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
     screenshot(page, "home-id-desktop")
 
 
-def test_search_narrows_the_list_instantly_while_the_citizen_types(page: Page, local_stack, catalogue, axe):
+def test_search_narrows_the_list_instantly_while_the_citizen_types(page: Page, local_stack, listed_services, axe):
     # Given the home page with the whole catalogue on screen, and the API's own search held back
     page.route(re.compile(r".*/api/services\?.*"), lambda route: None)
     page.goto(site(local_stack, "index.html"))
     items = page.locator(".service-list__item")
-    expect(items).to_have_count(len(catalogue))
-    word = distinctive_word(catalogue)
+    expect(items).to_have_count(len(listed_services))
+    word = distinctive_word(listed_services)
     fields = ("id", "name_id", "name_en", "summary_id", "summary_en", "agency")
-    matching = [s for s in catalogue if word in fold(" ".join(str(s.get(f) or "") for f in fields))]
+    matching = [s for s in listed_services if word in fold(" ".join(str(s.get(f) or "") for f in fields))]
 
     # When a citizen types a word that only some services contain
     page.get_by_label("Cari layanan").fill(word)
 
     # Then exactly those services are listed, without waiting for the API, and the count says so
-    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in matching])
+    expect(page.locator(".service-list__link")).to_have_count(len(matching))
+    assert sorted(page.locator(".service-list__link").all_inner_texts()) == sorted(s["name_id"] for s in matching)
     expect(page.locator("#results-count")).to_have_text(f"{len(matching)} layanan ditemukan")
     # And the address keeps the search so it can be shared
     assert f"q={word}" in page.url
@@ -115,24 +116,25 @@ def test_search_narrows_the_list_instantly_while_the_citizen_types(page: Page, l
 
 
 def test_the_api_search_has_the_last_word_and_the_category_filter_narrows_the_list(
-    page: Page, local_stack, catalogue, axe, screenshot
+    page: Page, local_stack, listed_services, axe, screenshot
 ):
     # Given the home page with the whole catalogue on screen
     page.goto(site(local_stack, "index.html"))
     items = page.locator(".service-list__item")
-    expect(items).to_have_count(len(catalogue))
-    word = distinctive_word(catalogue)
+    expect(items).to_have_count(len(listed_services))
+    word = distinctive_word(listed_services)
     api = f"{local_stack.api_url}/services"
     found = requests.get(api, params={"q": word}, timeout=10).json()["services"]
-    assert 0 < len(found) < len(catalogue), f"the API's search for {word!r} does not narrow the catalogue"
+    assert 0 < len(found) < len(listed_services), f"the API's search for {word!r} does not narrow the listed_services"
 
     # When a citizen searches for a word that only some service names contain
     page.get_by_label("Cari layanan").fill(word)
     page.get_by_role("button", name="Cari", exact=True).click()
 
-    # Then the list is the API's answer, in the API's order
-    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in found])
+    # Then the list is the API's answer
     expect(page.locator("#results-count")).to_have_text(f"{len(found)} layanan ditemukan")
+    expect(page.locator(".service-list__link")).to_have_count(len(found))
+    assert sorted(page.locator(".service-list__link").all_inner_texts()) == sorted(s["name_id"] for s in found)
 
     # When the search is cleared and one category chosen
     category = found[0]["category"]
@@ -141,9 +143,10 @@ def test_the_api_search_has_the_last_word_and_the_category_filter_narrows_the_li
 
     # Then only that category's services are listed
     in_category = requests.get(api, params={"category": category}, timeout=10).json()["services"]
-    assert 0 < len(in_category) < len(catalogue)
+    assert 0 < len(in_category) < len(listed_services)
     assert all(s["category"] == category for s in in_category)
-    expect(page.locator(".service-list__link")).to_have_text([s["name_id"] for s in in_category])
+    expect(page.locator(".service-list__link")).to_have_count(len(in_category))
+    assert sorted(page.locator(".service-list__link").all_inner_texts()) == sorted(s["name_id"] for s in in_category)
     expect(page.locator(".service-list__item .tag")).to_have_text(
         ["Perizinan" if category == "perizinan" else "Nonperizinan"] * len(in_category)
     )
@@ -152,10 +155,10 @@ def test_the_api_search_has_the_last_word_and_the_category_filter_narrows_the_li
     screenshot(page, "home-id-filtered")
 
 
-def test_a_search_with_no_match_says_so_and_offers_a_way_forward(page: Page, local_stack, catalogue):
+def test_a_search_with_no_match_says_so_and_offers_a_way_forward(page: Page, local_stack, listed_services):
     # Given the home page
     page.goto(site(local_stack, "index.html"))
-    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.locator(".service-list__item")).to_have_count(len(listed_services))
 
     # When the search matches nothing
     page.get_by_label("Cari layanan").fill("zzqxj tidak ada")
@@ -167,11 +170,11 @@ def test_a_search_with_no_match_says_so_and_offers_a_way_forward(page: Page, loc
 
 
 def test_the_language_switch_turns_the_home_page_english_and_remembers_it(
-    page: Page, local_stack, catalogue, axe, screenshot
+    page: Page, local_stack, listed_services, axe, screenshot
 ):
     # Given the home page in Indonesian
     page.goto(site(local_stack, "index.html"))
-    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.locator(".service-list__item")).to_have_count(len(listed_services))
 
     # When the citizen presses the header's language switch
     page.locator("#site-header").get_by_role("link", name="English").click()
@@ -180,8 +183,11 @@ def test_the_language_switch_turns_the_home_page_english_and_remembers_it(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Permits and non-permit services")
     expect(page.get_by_label("Search for a service")).to_be_visible()
-    expect(page.get_by_role("link", name=catalogue[0]["name_en"], exact=True)).to_be_visible()
-    expect(page.locator("#results-count")).to_have_text(f"{len(catalogue)} services found")
+    expect(page.get_by_role("link", name=listed_services[0]["name_en"], exact=True)).to_be_visible()
+    # And listed in the order of their English names
+    first_in_english = min(listed_services, key=lambda s: s["name_en"].casefold())
+    expect(page.locator(".service-list__link").first).to_have_text(first_in_english["name_en"])
+    expect(page.locator("#results-count")).to_have_text(f"{len(listed_services)} services found")
     expect(page.locator("#site-header").get_by_role("link", name="Statistics")).to_be_visible()
     expect(page.locator("#site-footer")).to_contain_text("Monday–Friday, 07:30–16:00 WIB")
     axe(page)
@@ -196,12 +202,12 @@ def test_the_language_switch_turns_the_home_page_english_and_remembers_it(
 
 
 def test_home_on_a_phone_folds_the_navigation_behind_a_menu_button(
-    page: Page, local_stack, catalogue, screenshot
+    page: Page, local_stack, listed_services, screenshot
 ):
     # Given a phone-sized screen
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(site(local_stack, "index.html"))
-    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.locator(".service-list__item")).to_have_count(len(listed_services))
     nav_link = page.locator("#site-nav").get_by_role("link", name="Statistik")
     expect(nav_link).to_be_hidden()
     screenshot(page, "home-id-phone")
@@ -217,10 +223,10 @@ def test_home_on_a_phone_folds_the_navigation_behind_a_menu_button(
 
 
 def test_service_page_shows_requirements_fee_sla_and_legal_basis_in_indonesian(
-    page: Page, local_stack, catalogue, axe, screenshot
+    page: Page, local_stack, listed_services, axe, screenshot
 ):
     # Given the service with the most published facts
-    service = best_documented(catalogue)
+    service = best_documented(listed_services)
     detail = requests.get(f"{local_stack.api_url}/services/{service['id']}", timeout=10).json()
 
     # When its page opens
@@ -259,9 +265,9 @@ def test_service_page_shows_requirements_fee_sla_and_legal_basis_in_indonesian(
     screenshot(page, "service-id-desktop")
 
 
-def test_service_page_in_english_uses_the_english_fields(page: Page, local_stack, catalogue, axe, screenshot):
+def test_service_page_in_english_uses_the_english_fields(page: Page, local_stack, listed_services, axe, screenshot):
     # Given the service with the most published facts, opened with ?lang=en
-    service = best_documented(catalogue)
+    service = best_documented(listed_services)
     detail = requests.get(f"{local_stack.api_url}/services/{service['id']}", timeout=10).json()
     page.set_viewport_size({"width": 390, "height": 844})
 
@@ -296,9 +302,7 @@ def test_service_page_in_english_uses_the_english_fields(page: Page, local_stack
     assert "lang=id" in page.url
 
 
-def test_an_unknown_service_shows_a_helpful_not_found_page(
-    page: Page, local_stack, console_errors, axe, screenshot
-):
+def test_an_unknown_service_shows_a_helpful_not_found_page(page: Page, local_stack, console_errors, axe, screenshot):
     # Given an address naming a service that does not exist (the browser logs the API's 404)
     console_errors.allow(r"status of 404")
 
@@ -316,7 +320,7 @@ def test_an_unknown_service_shows_a_helpful_not_found_page(
 
 
 def test_home_explains_an_api_failure_and_recovers_when_asked_to_try_again(
-    page: Page, local_stack, catalogue, console_errors, axe, screenshot
+    page: Page, local_stack, listed_services, console_errors, axe, screenshot
 ):
     # Given an API that fails the catalogue request (the browser logs the 503)
     console_errors.allow(r"status of 503")
@@ -350,14 +354,14 @@ def test_home_explains_an_api_failure_and_recovers_when_asked_to_try_again(
     panel.get_by_role("button", name="Coba lagi").click()
 
     # Then the catalogue appears
-    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.locator(".service-list__item")).to_have_count(len(listed_services))
     expect(page.get_by_role("alert")).to_have_count(0)
 
 
-def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page: Page, local_stack, catalogue):
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page: Page, local_stack, listed_services):
     # Given the home page
     page.goto(site(local_stack, "index.html"))
-    expect(page.locator(".service-list__item")).to_have_count(len(catalogue))
+    expect(page.locator(".service-list__item")).to_have_count(len(listed_services))
 
     # When a keyboard user presses Tab once
     page.keyboard.press("Tab")
@@ -374,9 +378,9 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page: Pa
 
 
 @pytest.mark.parametrize("path", ["index.html", "service.html?id={id}"])
-def test_each_catalogue_page_stays_under_100_kb_transferred(page: Page, local_stack, catalogue, path):
+def test_each_catalogue_page_stays_under_100_kb_transferred(page: Page, local_stack, listed_services, path):
     # Given a catalogue page
-    url = site(local_stack, path.format(id=catalogue[0]["id"]))
+    url = site(local_stack, path.format(id=listed_services[0]["id"]))
 
     # When it has loaded with everything it fetches (styles, scripts, icon, API data)
     page.goto(url)
@@ -389,3 +393,31 @@ def test_each_catalogue_page_stays_under_100_kb_transferred(page: Page, local_st
             .reduce((sum, entry) => sum + entry.transferSize, 0)"""
     )
     assert 0 < transferred < 100_000, f"{path} transferred {transferred} bytes"
+
+
+def test_service_page_says_it_is_loading_until_the_api_answers(page: Page, local_stack, listed_services):
+    # Given an API that has not answered yet
+    held = []
+    page.route(re.compile(r".*/api/services/[^/?]+$"), lambda route: held.append(route))
+    service = listed_services[0]
+
+    # When the service page opens
+    page.goto(site(local_stack, f"service.html?id={service['id']}"))
+
+    # Then it says it is loading, as a status message, and marks the region busy
+    status = page.locator("#service").get_by_role("status")
+    expect(status).to_have_text("Memuat…")
+    expect(page.locator("#service")).to_have_attribute("aria-busy", "true")
+
+    # When the answer arrives
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked the API for the service"
+    held[0].continue_()
+
+    # Then the service replaces the loading message and the region is no longer busy
+    expect(page.get_by_role("heading", level=1)).to_have_text(service["name_id"])
+    expect(page.locator("#service")).not_to_have_attribute("aria-busy", "true")
+    expect(status).to_have_count(0)

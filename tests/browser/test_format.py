@@ -61,9 +61,7 @@ def test_indonesian_uses_rupiah_with_dots_and_never_shows_a_missing_fee_as_free(
     assert text["types"] == "PDF, JPG, atau PNG"
 
 
-def test_english_groups_with_commas_and_counts_working_days_in_the_singular_and_plural(
-    page: Page, local_stack
-):
+def test_english_groups_with_commas_and_counts_working_days_in_the_singular_and_plural(page: Page, local_stack):
     # Given the site in English
     # When format.js writes the samples
     text = written(page, local_stack, "en")
