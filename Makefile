@@ -15,7 +15,7 @@ SAM := $(SAM_VENV)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint fmt build validate deploy seed requirements redrive bench setup clean \
+.PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive bench setup clean \
         unit-test browser-deps node-deps
 
 help:  ## List the targets
@@ -54,6 +54,9 @@ seed: $(VENV)/.installed  ## Load the catalogue and service points (local stack,
 requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from pyproject.toml
 	$(PY) scripts/gen_requirements.py
 
+openapi: $(VENV)/.installed  ## Regenerate functions/shared/openapi.json from the routes
+	$(PY) scripts/gen_openapi.py
+
 lint: $(VENV)/.installed  ## ruff
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -78,6 +81,7 @@ redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
 test: setup  ## Lint, validate and build the template, then every test
 	$(MAKE) --no-print-directory lint validate build
 	$(PY) scripts/gen_requirements.py --check
+	$(PY) scripts/gen_openapi.py --check
 	$(PY) -m pytest
 
 bench: setup  ## Measure import times and gateway latency (figures go to bench/README.md)
