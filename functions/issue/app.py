@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.api import create_resolver
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics
 
 ROUTERS: list[Any] = []
 
@@ -29,7 +29,6 @@ def handle_issue_job(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Process issue jobs from SQS, or route an HTTP API event."""

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.queue import site_routes
 from functions.shared.api import create_resolver
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics
 
 ROUTERS = [site_routes.router]
 
@@ -17,7 +17,6 @@ for _router in ROUTERS:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Route an HTTP API (payload 2.0) event."""

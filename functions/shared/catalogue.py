@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from functions.shared.dynamo import from_item, query_all, to_item
 
 SERVICE_PK = "SERVICE"
@@ -17,6 +15,8 @@ def _strip(item: dict[str, Any]) -> dict[str, Any]:
 
 def list_services(table: Any, q: str | None = None, category: str | None = None) -> list[dict[str, Any]]:
     """Return the services, optionally only those matching a search text and a category."""
+    from boto3.dynamodb.conditions import Key
+
     services = [_strip(i) for i in query_all(table, KeyConditionExpression=Key("pk").eq(SERVICE_PK))]
     if category:
         services = [s for s in services if s.get("category") == category]
@@ -35,6 +35,8 @@ def get_service(table: Any, service_id: str) -> dict[str, Any] | None:
 
 def list_sites(table: Any, kind: str | None = None, area: str | None = None) -> list[dict[str, Any]]:
     """Return the service points, optionally of one kind and within an area code prefix."""
+    from boto3.dynamodb.conditions import Key
+
     if kind:
         condition = Key("kind").eq(kind)
         if area:

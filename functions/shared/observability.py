@@ -1,7 +1,10 @@
-"""Logger, Tracer and Metrics shared by every function (service name from POWERTOOLS_SERVICE_NAME)."""
+"""Logger and Metrics shared by every function (service name from POWERTOOLS_SERVICE_NAME).
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+No Powertools Tracer: importing the X-Ray SDK costs about 150 ms of every cold start (bench/README.md).
+The template keeps `Tracing: Active`, so Lambda still records each invocation's trace segment.
+"""
+
+from aws_lambda_powertools import Logger, Metrics
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()

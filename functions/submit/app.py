@@ -6,7 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.api import create_resolver
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics
 from functions.submit import catalogue_routes, meta_routes
 
 ROUTERS = [catalogue_routes.router, meta_routes.router]
@@ -17,7 +17,6 @@ for _router in ROUTERS:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Route an HTTP API (payload 2.0) event."""
