@@ -32,6 +32,22 @@ def rupiah(amount: int, lang: str) -> str:
     return "Rp " + (grouped.replace(",", ".") if lang == "id" else grouped)
 
 
+FILE_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
+def size_limit(size: int, lang: str) -> str:
+    """Write an upload limit as the site promises: "5 MB" for 5 × 1024² or 5 000 000 bytes, "1,5 MB"."""
+    megabytes = size / 1_000_000 if size % 1_000_000 == 0 else size / (1024 * 1024)
+    text = f"{megabytes:.1f}".removesuffix(".0")
+    return (text.replace(".", ",") if lang == "id" else text) + " MB"
+
+
+def fact(page: Page, label: str):
+    """Return the value cell of the service page's fact labelled `label`."""
+    row = page.locator(".summary-list__row").filter(has=page.locator("dt", has_text=label))
+    return row.locator("dd")
+
+
 def best_documented(services: list[dict]) -> dict:
     """Pick the service with the most published facts, so the service page has the most to show."""
 
@@ -241,22 +257,29 @@ def test_service_page_shows_requirements_fee_sla_and_legal_basis_in_indonesian(
         item = page.locator(f"#req-{requirement['id']}")
         expect(item.locator(".checklist__label")).to_have_text(requirement["label_id"])
         expect(item.locator(".tag")).to_have_text("Wajib" if requirement["required"] else "Bersyarat")
+        expect(item).to_contain_text(f"maks. {size_limit(requirement['max_size_bytes'], 'id')}")
+        for type_name in (FILE_TYPE_NAMES[t] for t in requirement["accepted_types"]):
+            expect(item).to_contain_text(type_name)
     legal = page.locator(".legal-basis li")
     expect(legal).to_have_count(len(detail["legal_basis"]))
     expect(legal).to_have_text(detail["legal_basis"])
-    # And the fee and the service level in the form promised
-    facts = page.locator(".summary-list")
+    # And the fee, the service level and the field survey in the form promised
     if detail["fee_idr"] is None:
-        expect(facts).to_contain_text(detail.get("fee_note_id") or "Ditetapkan petugas")
+        expect(fact(page, "Biaya")).to_have_text(detail.get("fee_note_id") or "Ditetapkan petugas")
     elif detail["fee_idr"] == 0:
-        expect(facts).to_contain_text("Gratis")
+        expect(fact(page, "Biaya")).to_contain_text("Gratis")
     else:
-        expect(facts).to_contain_text(rupiah(detail["fee_idr"], "id"))
+        expect(fact(page, "Biaya")).to_contain_text(rupiah(detail["fee_idr"], "id"))
     if detail["sla_days"] is not None:
-        expect(facts).to_contain_text(f"{detail['sla_days']} hari kerja")
+        expect(fact(page, "Waktu penyelesaian")).to_contain_text(f"{detail['sla_days']} hari kerja")
     else:
-        expect(facts).to_contain_text(detail.get("sla_note_id") or "Ditetapkan petugas")
-    expect(facts).to_contain_text("Ya" if detail["field_survey"] else "Tidak")
+        expect(fact(page, "Waktu penyelesaian")).to_have_text(detail.get("sla_note_id") or "Ditetapkan petugas")
+    expect(fact(page, "Peninjauan lapangan")).to_contain_text("Ya, petugas" if detail["field_survey"] else "Tidak")
+    months = detail.get("validity_months")
+    validity = detail.get("validity_id") or (f"{months // 12} tahun" if months and months % 12 == 0 else None)
+    expect(fact(page, "Masa berlaku")).to_have_text(
+        validity or (f"{months} bulan" if months else "Belum dipublikasikan")
+    )
     # And the way to apply for it
     expect(page.locator("main").get_by_role("link", name="Ajukan permohonan")).to_have_attribute(
         "href", f"apply.html?service={detail['id']}"
@@ -281,11 +304,10 @@ def test_service_page_in_english_uses_the_english_fields(page: Page, local_stack
         item = page.locator(f"#req-{requirement['id']}")
         expect(item.locator(".checklist__label")).to_have_text(requirement["label_en"])
         expect(item.locator(".tag")).to_have_text("Required" if requirement["required"] else "Conditional")
-    facts = page.locator(".summary-list")
     if detail["fee_idr"]:
-        expect(facts).to_contain_text(rupiah(detail["fee_idr"], "en"))
+        expect(fact(page, "Fee")).to_contain_text(rupiah(detail["fee_idr"], "en"))
     if detail["sla_days"] is not None:
-        expect(facts).to_contain_text(f"{detail['sla_days']} working day")
+        expect(fact(page, "Processing time")).to_contain_text(f"{detail['sla_days']} working day")
     expect(page.get_by_role("heading", name="Legal basis")).to_be_visible()
     expect(page.locator("main").get_by_role("link", name="Apply", exact=True)).to_have_attribute(
         "href", f"apply.html?service={detail['id']}"
