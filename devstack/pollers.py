@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from devstack.lambda_runtime import Functions
 from devstack.template import QueueSource, ScheduleSource
@@ -123,15 +124,18 @@ _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON_DAILY = re.compile(r"^cron\((\d+) (\d+) \* \* \? \*\)$")
 
 
-def next_run(expression: str, now: datetime) -> datetime:
-    """Return when a schedule next fires: rate(N unit), or a daily cron(M H * * ? *) in UTC."""
+def next_run(expression: str, now: datetime, timezone: str = "UTC") -> datetime:
+    """Return when a schedule next fires: rate(N unit), or a daily cron(M H * * ? *) in its time zone."""
     if rate := _RATE.match(expression):
         count, unit = int(rate.group(1)), rate.group(2).rstrip("s")
         return now + timedelta(**{f"{unit}s": count})
     if cron := _CRON_DAILY.match(expression):
         minute, hour = int(cron.group(1)), int(cron.group(2))
-        candidate = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        return candidate if candidate > now else candidate + timedelta(days=1)
+        local_now = now.astimezone(ZoneInfo(timezone))
+        candidate = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if candidate <= local_now:
+            candidate += timedelta(days=1)
+        return candidate.astimezone(UTC)
     raise ValueError(f"the local scheduler does not understand {expression!r}")
 
 
@@ -142,7 +146,7 @@ class Scheduler(threading.Thread):
         super().__init__(name="scheduler", daemon=True)
         self.functions = functions
         now = datetime.now(UTC)
-        self.plan = [[s, next_run(s.expression, now)] for s in sources]
+        self.plan = [[s, next_run(s.expression, now, s.timezone)] for s in sources]
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -152,7 +156,7 @@ class Scheduler(threading.Thread):
             for entry in self.plan:
                 source, due = entry
                 if due <= now:
-                    entry[1] = next_run(source.expression, now)
+                    entry[1] = next_run(source.expression, now, source.timezone)
                     try:
                         self.functions.invoke(source.function, dict(source.input))
                     except Exception:

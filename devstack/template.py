@@ -83,6 +83,7 @@ class ScheduleSource:
     name: str
     expression: str
     input: dict[str, Any] = field(default_factory=dict)
+    timezone: str = "UTC"
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -137,7 +138,15 @@ def schedule_sources(template: dict[str, Any]) -> list[ScheduleSource]:
         for logical_id, name, props in _events(template, event_type):
             expression = props.get("Schedule") or props.get("ScheduleExpression")
             payload = props.get("Input")
-            found.append(ScheduleSource(logical_id, name, expression, json.loads(payload) if payload else {}))
+            found.append(
+                ScheduleSource(
+                    logical_id,
+                    name,
+                    expression,
+                    json.loads(payload) if payload else {},
+                    props.get("ScheduleExpressionTimezone", "UTC"),
+                )
+            )
     return found
 
 

@@ -1,13 +1,16 @@
 """Queue function: service points, slots, bookings, waitlist, check-in and occupancy."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.queue import site_routes
+from functions.queue import schedules, site_routes
+from functions.shared import aws
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
+from functions.shared.settings import get_settings
 
 ROUTERS = [site_routes.router]
 
@@ -19,5 +22,20 @@ for _router in ROUTERS:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Route an HTTP API (payload 2.0) event."""
+    """Run a scheduled job (EventBridge Scheduler sends the template's Input) or route an HTTP API event."""
+    if "job" in event:
+        return run_job(event["job"], datetime.now(UTC))
     return app.resolve(event, context)
+
+
+def run_job(job: str, now: datetime) -> dict[str, Any]:
+    """Run one of the template's scheduled jobs."""
+    table = aws.table(get_settings().bookings_table)
+    if job == "no_show_sweep":
+        done = schedules.sweep_no_shows(table, now)
+    elif job == "booking_reminders":
+        done = schedules.send_reminders(table, now)
+    else:
+        raise ValueError(f"unknown job {job!r}")
+    logger.info("scheduled job done", extra={"job": job, "count": len(done)})
+    return {"job": job, "count": len(done)}
