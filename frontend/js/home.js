@@ -84,7 +84,7 @@ let serverSearch = null; // AbortController of the search in flight
 let announceTimer = null;
 let typing = false; // the current render comes from a keystroke
 
-// Lower case without accents, so "Perijinan" typed on a phone still meets "perizinan" halfway.
+// Lower case without accents, so what is typed on a phone keyboard matches either way.
 function normalise(text) {
   return (text || "")
     .normalize("NFD")
