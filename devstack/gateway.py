@@ -1,6 +1,7 @@
 """The local HTTP gateway: template.yaml's routes as HTTP API (payload 2.0) events, the site, the mailbox."""
 
 import base64
+import gzip
 import json
 import mimetypes
 import re
@@ -91,7 +92,7 @@ class Gateway:
         except Exception:
             logger.exception("gateway failure")
             response = Response('{"message":"Internal Server Error"}', 500, content_type="application/json")
-        return response(environ, start_response)
+        return compress(request, response)(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         """Send a request to the API, the mailbox or the static site."""
@@ -140,6 +141,28 @@ class Gateway:
         if content_type.startswith("text/") or content_type == "application/javascript":
             content_type += "; charset=utf-8"
         return Response(target.read_bytes(), content_type=content_type, headers={"Cache-Control": "no-cache"})
+
+
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+def compress(request: Request, response: Response) -> Response:
+    """Gzip text the client accepts gzip for, as CloudFront does in front of the site and the API."""
+    content_type = response.headers.get("Content-Type", "")
+    if (
+        "gzip" not in request.headers.get("Accept-Encoding", "")
+        or "Content-Encoding" in response.headers
+        or not content_type.startswith(COMPRESSIBLE)
+        or response.status_code < 200
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < 1024:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers.add("Vary", "Accept-Encoding")
+    return response
 
 
 def http_api_event(

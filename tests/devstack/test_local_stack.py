@@ -71,3 +71,14 @@ def test_officer_login_from_the_state_file_gets_a_token_the_gateway_accepts(loca
     # Then
     claims = json.loads(__import__("base64").urlsafe_b64decode(result["AccessToken"].split(".")[1] + "==").decode())
     assert "officer" in claims["cognito:groups"]
+
+
+def test_the_gateway_gzips_text_as_cloudfront_does(local_stack):
+    # When
+    plain = requests.get(f"{local_stack.api_url}/sites", headers={"Accept-Encoding": "identity"}, timeout=10)
+    zipped = requests.get(f"{local_stack.api_url}/sites", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    # Then
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.json() == plain.json()
+    assert int(zipped.headers["Content-Length"]) < len(plain.content) / 3
