@@ -8,7 +8,7 @@ import re
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from functions.shared import aws
 from functions.shared.settings import get_settings
@@ -59,6 +59,9 @@ FactValue = str | int | float | bool | None | list[str] | list[dict[str, str]]
 
 class Notification(BaseModel):
     """One e-mail to one person about one event; `notification_id` is set by the producer, stable per event."""
+
+    # A refused message must never echo an address or a fact into a log through its error text.
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     notification_id: str = Field(min_length=8, max_length=200, pattern=r"^[A-Za-z0-9._:#-]+$")
     event: NotificationEvent

@@ -1,0 +1,66 @@
+"""Notify function: the only code that sends e-mail. Consumes the notifications queue; the rules live in sender.py."""
+
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
+
+from functions.notify.sender import Outbox, Undelivered, deliver
+from functions.shared import aws
+from functions.shared.observability import logger, metrics, tracer
+from functions.shared.settings import get_settings
+
+# A record that is not sent this time is reported as a batch item failure even when the whole batch failed:
+# throttling is not a function error, and the dead-letter queue's alarm is what speaks for messages that stay stuck.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+@cache
+def ses_client() -> Any:
+    """Return the SES v2 client, with botocore's own retries off.
+
+    botocore would retry a read timeout by sending the same e-mail again, unseen by the sent ledger; every retry
+    goes through SQS and the ledger instead (see sender.py). Connect + read timeouts stay below the time
+    sender.MIN_TIME_TO_SEND_S reserves for a send.
+    """
+    config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=3, read_timeout=10)
+    return boto3.session.Session().client("sesv2", config=config)
+
+
+@cache
+def outbox() -> Outbox:
+    """Return what sending needs, built from the settings once per warm instance."""
+    settings = get_settings()
+    return Outbox(
+        ses=ses_client(),
+        ledger=aws.table(settings.notification_ledger_table),
+        sender_email=settings.sender_email,
+        configuration_set=settings.ses_configuration_set,
+        site_url=settings.site_url,
+    )
+
+
+def handle_notification(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    """Deliver one queued notification; raising leaves it on the queue to be retried or dead-lettered."""
+    logger.append_keys(sqs_message_id=record.message_id)
+    try:
+        deliver(record.body, record.message_id, outbox(), lambda_context.get_remaining_time_in_millis() / 1000)
+    except Undelivered:
+        raise  # already logged with its reason
+    except Exception:
+        logger.exception("notification failed unexpectedly; will be retried")
+        raise
+    finally:
+        logger.remove_keys(["sqs_message_id"])
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Process a batch from the notifications queue and report the records to retry."""
+    return process_partial_response(event, handle_notification, processor, context)
