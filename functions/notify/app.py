@@ -3,15 +3,13 @@
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from functions.notify.sender import Outbox, Undelivered, deliver
 from functions.shared import aws
-from functions.shared.observability import logger, metrics, tracer
+from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
 # A record that is not sent this time is reported as a batch item failure even when the whole batch failed:
@@ -27,6 +25,9 @@ def ses_client() -> Any:
     goes through SQS and the ledger instead (see sender.py). Connect + read timeouts stay below the time
     sender.MIN_TIME_TO_SEND_S reserves for a send.
     """
+    import boto3
+    from botocore.config import Config
+
     config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=3, read_timeout=10)
     return boto3.session.Session().client("sesv2", config=config)
 
@@ -59,7 +60,6 @@ def handle_notification(record: SQSRecord, lambda_context: LambdaContext) -> Non
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Process a batch from the notifications queue and report the records to retry."""

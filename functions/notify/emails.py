@@ -290,7 +290,7 @@ def render_email(notification: Notification, site_url: str) -> RenderedEmail:
     body_html = _fill(templates.html, as_html, f"{locale}/{event}.html")
     return RenderedEmail(
         subject=subject,
-        text=_fill(text_frame, {"body": body_text, "site_url": base}, "layout.txt") + "\n",
+        text=_fill(text_frame, {"body": body_text, "site_url": base}, "layout.txt").strip() + "\n",
         html=_fill(
             html_frame,
             {"lang": locale, "subject": html.escape(subject), "body": body_html, "site_url": html.escape(base)},
