@@ -24,6 +24,7 @@ class Settings(BaseModel):
     issue_jobs_queue_url: str = Field("", alias="ISSUE_JOBS_QUEUE_URL")
     notifications_queue_url: str = Field("", alias="NOTIFICATIONS_QUEUE_URL")
     signing_key_id: str = Field("", alias="SIGNING_KEY_ID")
+    access_token_key_id: str = Field("", alias="ACCESS_TOKEN_KEY_ID")
     sender_email: str = Field("no-reply@satupintu.example", alias="SENDER_EMAIL")
     ses_configuration_set: str = Field("", alias="SES_CONFIGURATION_SET")
     site_url: str = Field("http://127.0.0.1:3000", alias="SITE_URL")

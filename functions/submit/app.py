@@ -7,9 +7,25 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
-from functions.submit import catalogue_routes, meta_routes
+from functions.submit import (
+    application_routes,
+    catalogue_routes,
+    consultation_routes,
+    meta_routes,
+    officer_routes,
+    stats_routes,
+    upload_routes,
+)
 
-ROUTERS = [catalogue_routes.router, meta_routes.router]
+ROUTERS = [
+    catalogue_routes.router,
+    upload_routes.router,
+    application_routes.router,
+    stats_routes.router,
+    consultation_routes.router,
+    officer_routes.router,
+    meta_routes.router,
+]
 
 app = create_resolver()
 for _router in ROUTERS:

@@ -1,0 +1,348 @@
+"""Applications (permohonan): the stored item, tracking numbers, and every status change with its statistics.
+
+Every change of status is one DynamoDB transaction: the application is updated only if it is still
+in the status (and version) the caller read, its history gets the new entry, and the public counters
+in the stats table move with it. Two officers deciding at once cannot both win, and the statistics
+can never drift from the applications. The submit function (citizens) and the issue function
+(officers, the issuing worker) both change statuses through `create_application` and `transition`.
+"""
+
+import datetime as dt
+import random
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from functions.shared import stats
+from functions.shared.dynamo import from_item, to_item
+from functions.shared.errors import Conflict
+from functions.shared.settings import get_settings
+
+# Jakarta keeps UTC+7 all year: the office's dates and the statistics' days are Jakarta dates.
+JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+class Status(StrEnum):
+    """Where an application is in its life."""
+
+    SUBMITTED = "SUBMITTED"
+    IN_REVIEW = "IN_REVIEW"
+    SURVEY_SCHEDULED = "SURVEY_SCHEDULED"
+    SURVEYED = "SURVEYED"
+    APPROVED = "APPROVED"
+    ISSUED = "ISSUED"
+    REJECTED = "REJECTED"
+    RETURNED = "RETURNED"
+
+
+# SUBMITTED → IN_REVIEW → (SURVEY_SCHEDULED → SURVEYED) → APPROVED → ISSUED, or → REJECTED, or
+# → RETURNED (something is missing) → SUBMITTED again, keeping its number and history.
+ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.SUBMITTED: frozenset({Status.IN_REVIEW}),
+    Status.IN_REVIEW: frozenset({Status.SURVEY_SCHEDULED, Status.APPROVED, Status.REJECTED, Status.RETURNED}),
+    Status.SURVEY_SCHEDULED: frozenset({Status.SURVEYED, Status.REJECTED}),
+    Status.SURVEYED: frozenset({Status.APPROVED, Status.REJECTED, Status.RETURNED}),
+    Status.APPROVED: frozenset({Status.ISSUED}),
+    Status.RETURNED: frozenset({Status.SUBMITTED}),
+    Status.ISSUED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+
+# The public figures' buckets (DKI publishes "in process" as one number).
+BUCKET: dict[Status, str] = {
+    Status.SUBMITTED: "new",
+    Status.IN_REVIEW: "in_process",
+    Status.SURVEY_SCHEDULED: "in_process",
+    Status.SURVEYED: "in_process",
+    Status.APPROVED: "in_process",
+    Status.RETURNED: "returned",
+    Status.ISSUED: "issued",
+    Status.REJECTED: "rejected",
+}
+# What the daily figures count when an application enters these statuses.
+DAY_EVENT: dict[Status, str] = {Status.ISSUED: "issued", Status.REJECTED: "rejected", Status.RETURNED: "returned"}
+
+Channel = Literal["online", "dropbox", "courier"]
+APPLICANT_ACTOR = "applicant"
+
+
+class _Stored(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class HistoryEntry(_Stored):
+    """One step of an application's life: who moved it where, when and why."""
+
+    status: Status
+    at: str
+    actor: str
+    note: str | None = None
+
+
+class StoredDocument(_Stored):
+    """A document accepted into an application: its S3 key and what was checked about it."""
+
+    requirement_id: str
+    upload_id: str
+    key: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str | None = None
+    attached_at: str
+
+
+class StoredApplicant(_Stored):
+    """The applicant as stored (the NIK stays here; it never goes into keys, logs or messages)."""
+
+    nik: str
+    name: str
+    email: str
+    phone: str
+
+
+class ApplicationRecord(_Stored):
+    """The applications table item."""
+
+    id: str
+    service_id: str
+    status: Status
+    version: int = 1
+    channel: Channel = "online"
+    applicant: StoredApplicant
+    fields: dict[str, Any] = {}
+    documents: list[StoredDocument] = []
+    superseded_documents: list[StoredDocument] = []
+    locale: Literal["id", "en"] = "id"
+    history: list[HistoryEntry]
+    # Requirement ids an officer asked for when returning the application; empty otherwise.
+    missing_requirements: list[str] = []
+    access_token_hash: str | None = None
+    submitted_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The physical names of the tables a status change writes to."""
+
+    applications: str
+    stats: str
+
+    @classmethod
+    def from_settings(cls) -> "Tables":
+        """Return the names from the function's environment."""
+        settings = get_settings()
+        return cls(applications=settings.applications_table, stats=settings.stats_table)
+
+
+class TrackingNumberTaken(Exception):
+    """The generated tracking number already exists: draw another one."""
+
+
+class TransactionCancelled(Exception):
+    """A condition failed; `failed` are the indices (in the caller's extra items) whose condition failed."""
+
+    def __init__(self, failed: list[int]) -> None:
+        super().__init__(f"conditions failed at {failed}")
+        self.failed = failed
+
+
+def now_jakarta() -> dt.datetime:
+    """Return the current time in Jakarta, to the second."""
+    return dt.datetime.now(JAKARTA).replace(microsecond=0)
+
+
+# Crockford's base32: no I, L, O or U, so a number read over the phone cannot be misheard as another.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_READS = {"O": "0", "I": "1", "L": "1"}
+RANDOM_LENGTH = 6
+
+
+def new_tracking_number(at: dt.datetime, prefix: str = "SP") -> str:
+    """Return a fresh number like ``SP-2611-7K3M9Q``: prefix, Jakarta year and month, six random symbols."""
+    month = at.astimezone(JAKARTA).strftime("%y%m")
+    return f"{prefix}-{month}-{''.join(secrets.choice(CROCKFORD) for _ in range(RANDOM_LENGTH))}"
+
+
+def normalise_tracking_number(text: str, prefix: str = "SP") -> str | None:
+    """Return the canonical form of a typed number (any case, O for 0, I or L for 1), or None if it cannot be one."""
+    parts = text.strip().upper().split("-")
+    if len(parts) != 3 or parts[0] != prefix or len(parts[1]) != 4 or not parts[1].isdigit():
+        return None
+    symbols = "".join(_CROCKFORD_READS.get(c, c) for c in parts[2])
+    if len(symbols) != RANDOM_LENGTH or any(c not in CROCKFORD for c in symbols):
+        return None
+    return f"{prefix}-{parts[1]}-{symbols}"
+
+
+def get_application(table: Any, application_id: str) -> ApplicationRecord | None:
+    """Return one application (strongly consistent), or None."""
+    item = table.get_item(Key={"id": application_id}, ConsistentRead=True).get("Item")
+    return ApplicationRecord.model_validate(from_item(item)) if item else None
+
+
+@cache
+def _serializer() -> Any:
+    # boto3 loads on first use, not at import: it is a third of a cold start.
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+def _attr(value: Any) -> dict[str, Any]:
+    return _serializer().serialize(to_item(value))
+
+
+def _record_item(record: ApplicationRecord) -> dict[str, Any]:
+    return {k: _attr(v) for k, v in record.model_dump(mode="json").items()}
+
+
+def create_application(
+    db: Any, tables: Tables, record: ApplicationRecord, extra_items: list[dict[str, Any]] | None = None
+) -> None:
+    """Store a new application with its counters (and the caller's extra writes) in one transaction.
+
+    :raises TrackingNumberTaken: the id exists already.
+    :raises TransactionCancelled: one of `extra_items` failed its condition.
+    """
+    extra = extra_items or []
+    put = {
+        "Put": {
+            "TableName": tables.applications,
+            "Item": _record_item(record),
+            "ConditionExpression": "attribute_not_exists(id)",
+        }
+    }
+    day = dt.datetime.fromisoformat(record.submitted_at).astimezone(JAKARTA).date().isoformat()
+    counters = stats.counter_updates(
+        tables.stats, record.service_id, day, {"submitted": 1, BUCKET[record.status]: 1}, {"submitted": 1}
+    )
+    try:
+        _transact(db, [put, *extra, *counters])
+    except TransactionCancelled as cancelled:
+        if 0 in cancelled.failed:
+            raise TrackingNumberTaken(record.id) from None
+        raise TransactionCancelled([i - 1 for i in cancelled.failed]) from None
+
+
+def status_deltas(from_status: Status, to_status: Status) -> dict[str, int]:
+    """Return how the current-count buckets move when an application goes from one status to another."""
+    before, after = BUCKET[from_status], BUCKET[to_status]
+    return {} if before == after else {before: -1, after: 1}
+
+
+def transition(
+    db: Any,
+    tables: Tables,
+    current: ApplicationRecord,
+    to_status: Status,
+    *,
+    actor: str,
+    note: str | None = None,
+    at: dt.datetime | None = None,
+    changes: dict[str, Any] | None = None,
+    extra_items: list[dict[str, Any]] | None = None,
+) -> ApplicationRecord:
+    """Move an application from the status it was read in to `to_status`, with history and counters, atomically.
+
+    `changes` sets further attributes of the application in the same write (e.g. documents, or the
+    ``missing_requirements`` of a return); `extra_items` are further TransactWriteItems entries.
+
+    :raises Conflict: the move is not allowed from that status, or someone changed the application since it was read.
+    :raises TransactionCancelled: one of `extra_items` failed its condition.
+    """
+    if to_status not in ALLOWED_TRANSITIONS[current.status]:
+        raise Conflict(
+            f"Permohonan berstatus {current.status} tidak dapat diubah menjadi {to_status}.",
+            f"An application in status {current.status} cannot move to {to_status}.",
+            code="transition_not_allowed",
+        )
+    changes = dict(changes or {})
+    reserved = {"id", "status", "version", "history", "updated_at", "service_id"} & changes.keys()
+    if reserved:
+        raise ValueError(f"transition sets these itself: {sorted(reserved)}")
+    at_text = (at or now_jakarta()).astimezone(JAKARTA).isoformat()
+    entry = HistoryEntry(status=to_status, at=at_text, actor=actor, note=note)
+
+    names = {"#status": "status", "#version": "version", "#history": "history", "#updated": "updated_at"}
+    values = {
+        ":from": _attr(current.status.value),
+        ":version": _attr(current.version),
+        ":to": _attr(to_status.value),
+        ":next": _attr(current.version + 1),
+        ":entry": _attr([entry.model_dump(mode="json")]),
+        ":at": _attr(at_text),
+    }
+    sets = ["#status = :to", "#version = :next", "#history = list_append(#history, :entry)", "#updated = :at"]
+    for i, (name, value) in enumerate(changes.items()):
+        names[f"#x{i}"] = name
+        values[f":x{i}"] = _attr(value)
+        sets.append(f"#x{i} = :x{i}")
+    update = {
+        "Update": {
+            "TableName": tables.applications,
+            "Key": {"id": _attr(current.id)},
+            "UpdateExpression": "SET " + ", ".join(sets),
+            # The version guards against a stale read even when the status came back to the same value.
+            "ConditionExpression": "#status = :from AND #version = :version",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+    day = dt.datetime.fromisoformat(at_text).date().isoformat()
+    day_events = {DAY_EVENT[to_status]: 1} if to_status in DAY_EVENT else {}
+    counters = stats.counter_updates(
+        tables.stats, current.service_id, day, status_deltas(current.status, to_status), day_events
+    )
+    extra = extra_items or []
+    try:
+        _transact(db, [update, *extra, *counters])
+    except TransactionCancelled as cancelled:
+        if 0 in cancelled.failed:
+            raise Conflict(
+                "Status permohonan sudah berubah. Muat ulang dan coba lagi.",
+                "The application has changed since it was read. Reload and try again.",
+                code="stale_transition",
+            ) from None
+        raise TransactionCancelled([i - 1 for i in cancelled.failed]) from None
+    return ApplicationRecord.model_validate(
+        {
+            **current.model_dump(mode="json"),
+            **changes,
+            "status": to_status,
+            "version": current.version + 1,
+            "history": [*current.model_dump(mode="json")["history"], entry.model_dump(mode="json")],
+            "updated_at": at_text,
+        }
+    )
+
+
+# A transaction that touches an item another transaction is writing is cancelled with
+# TransactionConflict; the hot TOTALS counter makes that likely under load, so it is retried.
+_MAX_ATTEMPTS = 6
+
+
+def _transact(db: Any, items: list[dict[str, Any]]) -> None:
+    """Run TransactWriteItems, retrying conflicts; raise TransactionCancelled with the failed conditions."""
+    from botocore.exceptions import ClientError
+
+    for attempt in range(_MAX_ATTEMPTS):
+        try:
+            db.transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            codes = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            if failed:
+                raise TransactionCancelled(failed) from None
+            if "TransactionConflict" not in codes or attempt == _MAX_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.05 * 2**attempt))

@@ -1,0 +1,87 @@
+"""Routes of a citizen's application: submit it, follow it, complete it when it was returned."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+
+from functions.shared import aws
+from functions.shared.access_tokens import derive_access_token
+from functions.shared.api import json_response
+from functions.shared.catalogue import get_service
+from functions.shared.idempotency import require_key, run_once
+from functions.shared.settings import get_settings
+from functions.submit import tracking
+from functions.submit.schemas import ResubmissionRequest, SubmissionReceipt, SubmissionRequest, TrackingView, created
+from functions.submit.submission import Deps, resubmit_documents, submit_application
+
+router = Router()
+
+ApplicationId = Annotated[
+    str, Path(max_length=32, description="Nomor permohonan / tracking number, e.g. SP-2611-7K3M9Q")
+]
+
+
+@router.post(
+    "/api/applications",
+    summary="Ajukan permohonan / Submit an application",
+    tags=["applications"],
+    responses=created(SubmissionReceipt, "Diterima; simpan access_token / Received; keep the access_token"),
+)
+def submit(
+    submission: Annotated[SubmissionRequest, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=128, description="Kunci unik per pengajuan / one per submission"),
+    ] = None,
+) -> Response[SubmissionReceipt]:
+    """Check and store an application once per Idempotency-Key; answer with its number and access token."""
+    key = require_key(idempotency_key)
+    deps = Deps.from_settings()
+    receipt = run_once(
+        submit_application,
+        key,
+        submission.model_dump(mode="json"),
+        lambda_context=router.lambda_context,
+        deps=deps,
+    )
+    # The token is derived again rather than kept: it must not sit in the idempotency record.
+    token = derive_access_token(receipt["id"], deps.kms, deps.access_token_key_id)
+    return json_response(201, SubmissionReceipt.model_validate({**receipt, "access_token": token}).model_dump())
+
+
+def _view(record, deps: Deps) -> dict:
+    settings = get_settings()
+    document = tracking.issued_document(
+        aws.table(settings.documents_table), deps.s3, settings.documents_bucket, record.id
+    )
+    service = get_service(deps.catalogue, record.service_id)
+    return TrackingView.model_validate(tracking.tracking_view(record, service, document)).model_dump(mode="json")
+
+
+@router.get(
+    "/api/applications/<application_id>", summary="Lacak permohonan / Track an application", tags=["applications"]
+)
+def track(application_id: ApplicationId) -> Response[TrackingView]:
+    """Return the application's status, history, missing documents and permit, to the holder of its token."""
+    deps = Deps.from_settings()
+    authorization = router.current_event.get_header_value("authorization")
+    record = tracking.find_own_application(deps.applications, application_id, authorization)
+    return json_response(200, _view(record, deps))
+
+
+@router.post(
+    "/api/applications/<application_id>/documents",
+    summary="Lengkapi permohonan yang dikembalikan / Complete a returned application",
+    tags=["applications"],
+)
+def complete_returned(
+    application_id: ApplicationId, resubmission: Annotated[ResubmissionRequest, Body()]
+) -> Response[TrackingView]:
+    """Attach the missing documents; the application goes back to SUBMITTED with its number and history."""
+    deps = Deps.from_settings()
+    authorization = router.current_event.get_header_value("authorization")
+    record = tracking.find_own_application(deps.applications, application_id, authorization)
+    updated = resubmit_documents(record, resubmission.documents, deps)
+    return json_response(200, _view(updated, deps))

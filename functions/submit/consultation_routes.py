@@ -1,0 +1,34 @@
+"""Route where a citizen asks an officer a question by e-mail."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from functions.shared import aws
+from functions.shared.api import json_response
+from functions.shared.settings import get_settings
+from functions.submit.consultations import open_consultation
+from functions.submit.schemas import ConsultationReceipt, ConsultationRequest, created
+
+router = Router()
+
+
+@router.post(
+    "/api/consultations",
+    summary="Konsultasi lewat e-mail / Ask an officer by e-mail",
+    tags=["consultations"],
+    responses=created(ConsultationReceipt, "Diterima / Received"),
+)
+def ask(consultation: Annotated[ConsultationRequest, Body()]) -> Response[ConsultationReceipt]:
+    """Store the question for an officer and acknowledge it by e-mail."""
+    settings = get_settings()
+    consultation_id = open_consultation(
+        aws.table(settings.consultations_table),
+        aws.table(settings.catalogue_table),
+        aws.client("sqs"),
+        settings.notifications_queue_url,
+        consultation,
+    )
+    return json_response(201, {"id": consultation_id})

@@ -1,0 +1,101 @@
+"""E-mail consultations: a citizen's question, stored for an officer and acknowledged by e-mail."""
+
+from typing import Any
+
+from functions.shared.applications import new_tracking_number, now_jakarta
+from functions.shared.dynamo import from_item
+from functions.shared.notifications import Notification, NotificationEvent, enqueue
+from functions.shared.observability import logger, metrics
+from functions.submit.paging import decode_cursor, encode_cursor
+from functions.submit.schemas import ConsultationRequest
+from functions.submit.submission import load_service, without_nik_like_numbers
+
+OPEN = "OPEN"
+PREFIX = "KS"  # konsultasi
+_ID_ATTEMPTS = 5
+_INDEX_KEYS = {"id", "status", "created_at"}
+
+
+def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, request: ConsultationRequest) -> str:
+    """Store a question (status OPEN), queue its acknowledgement, and return its number.
+
+    :raises Unprocessable: the service named does not exist.
+    """
+    if request.service_id:
+        load_service(catalogue, request.service_id)
+    from botocore.exceptions import ClientError
+
+    now = now_jakarta()
+    for _ in range(_ID_ATTEMPTS):
+        consultation_id = new_tracking_number(now, PREFIX)
+        item = {
+            "id": consultation_id,
+            "name": request.name,
+            "email": str(request.email),
+            "question": request.question,
+            "locale": request.locale,
+            "status": OPEN,
+            "created_at": now.isoformat(),
+        }
+        if request.service_id:
+            item["service_id"] = request.service_id
+        try:
+            table.put_item(Item=item, ConditionExpression="attribute_not_exists(id)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                continue
+            raise
+        break
+    else:
+        raise RuntimeError("no free consultation number after several draws")
+    logger.info("consultation received", extra={"consultation_id": consultation_id})
+    _acknowledge(sqs, queue_url, item)
+    return consultation_id
+
+
+def _acknowledge(sqs: Any, queue_url: str, item: dict[str, Any]) -> None:
+    """Queue the acknowledgement; a failure is logged, the question stays stored for the officers."""
+    notification_id = f"{NotificationEvent.CONSULTATION_RECEIVED}:{item['id']}"
+    try:
+        enqueue(
+            Notification(
+                notification_id=notification_id,
+                event=NotificationEvent.CONSULTATION_RECEIVED,
+                to=item["email"],
+                locale=item["locale"],
+                facts={
+                    "name": without_nik_like_numbers(item["name"]),
+                    "consultation_id": item["id"],
+                    # People paste their NIK into questions; the e-mail copy must not carry it.
+                    "question": without_nik_like_numbers(item["question"]),
+                },
+            ),
+            sqs,
+            queue_url,
+        )
+    except Exception as error:
+        logger.error(
+            "notification not queued",
+            extra={"notification_id": notification_id, "error_type": type(error).__name__},
+        )
+        metrics.add_metric(name="NotificationsNotQueued", unit="Count", value=1)
+
+
+def list_consultations(table: Any, status: str, cursor: str | None, limit: int) -> dict[str, Any]:
+    """Return consultations in one status, oldest first, a page at a time."""
+    from boto3.dynamodb.conditions import Key
+
+    kwargs: dict[str, Any] = {
+        "IndexName": "ByStatus",
+        "KeyConditionExpression": Key("status").eq(status),
+        "ScanIndexForward": True,
+        "Limit": limit,
+    }
+    start = decode_cursor(cursor, _INDEX_KEYS)
+    if start:
+        kwargs["ExclusiveStartKey"] = start
+    page = table.query(**kwargs)
+    return {
+        "consultations": [from_item(i) for i in page.get("Items", [])],
+        "next_cursor": encode_cursor(page.get("LastEvaluatedKey")),
+    }

@@ -1,0 +1,49 @@
+"""Officer routes of the submit function: the review queue and the consultations to answer."""
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from functions.shared import aws
+from functions.shared.api import json_response
+from functions.shared.applications import Status
+from functions.shared.auth import officer_claims, require_group
+from functions.shared.settings import get_settings
+from functions.submit.consultations import list_consultations
+from functions.submit.review_queue import list_applications
+from functions.submit.schemas import SERVICE_ID, ApplicationQueue, ConsultationList
+
+router = Router()
+
+Cursor = Annotated[
+    str | None, Query(max_length=1000, description="next_cursor dari halaman sebelumnya / of the last page")
+]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@router.get("/api/officer/applications", summary="Antrean pemeriksaan / Review queue", tags=["officer"])
+def review_queue(
+    status: Annotated[Status, Query()] = Status.SUBMITTED,
+    service_id: Annotated[str | None, Query(pattern=SERVICE_ID)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response[ApplicationQueue]:
+    """List applications in one status, the longest-waiting first."""
+    require_group(officer_claims(router.current_event))
+    table = aws.table(get_settings().applications_table)
+    page = list_applications(table, status, service_id, cursor, limit)
+    return json_response(200, ApplicationQueue.model_validate(page).model_dump(mode="json"))
+
+
+@router.get("/api/officer/consultations", summary="Konsultasi masuk / Consultations", tags=["officer"])
+def consultations(
+    status: Annotated[Literal["OPEN", "ANSWERED"], Query()] = "OPEN",
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Response[ConsultationList]:
+    """List consultations in one status, oldest first."""
+    require_group(officer_claims(router.current_event))
+    page = list_consultations(aws.table(get_settings().consultations_table), status, cursor, limit)
+    return json_response(200, ConsultationList.model_validate(page).model_dump(mode="json"))

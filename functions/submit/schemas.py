@@ -1,0 +1,233 @@
+"""The submit function's API models: what the citizen sends and what each route answers.
+
+Stored items have their own models (functions/shared/applications.py); these are only the API's.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from functions.shared.applications import Status
+
+Locale = Literal["id", "en"]
+SERVICE_ID = r"^[a-z0-9_]{1,64}$"
+REQUIREMENT_ID = r"^[a-z0-9_]{1,64}$"
+UPLOAD_ID = r"^[a-f0-9]{32}$"
+PHONE = r"^\+?[0-9][0-9 ()-]{6,19}$"
+# Free text allowed in a form field; numbers arrive as JSON numbers or as text.
+FieldValue = str | int | float
+
+
+class _Input(BaseModel):
+    # Unknown keys are refused rather than stored: nothing lands in the table that nobody validated.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class UploadRequest(_Input):
+    """`POST /uploads`: the file the browser is about to upload for one requirement."""
+
+    service_id: str = Field(pattern=SERVICE_ID)
+    requirement_id: str = Field(pattern=REQUIREMENT_ID)
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=1, max_length=100, description="application/pdf, image/jpeg or image/png")
+    size: int = Field(ge=1, description="Ukuran berkas dalam byte / file size in bytes")
+
+
+class UploadTicket(_Output):
+    """A presigned POST: send `fields` and then the file as multipart/form-data to `url` before `expires_at`."""
+
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_at: str
+
+
+class ApplicantIn(_Input):
+    """Who applies. The NIK is checked by the NIK rules, which name what is wrong in both languages."""
+
+    nik: str = Field(min_length=1, max_length=32, description="NIK, 16 digit / 16 digits")
+    name: str = Field(min_length=2, max_length=100)
+    email: EmailStr
+    phone: str = Field(pattern=PHONE, max_length=20)
+
+
+class DocumentRef(_Input):
+    """An upload offered as the document for one requirement."""
+
+    requirement_id: str = Field(pattern=REQUIREMENT_ID)
+    upload_id: str = Field(pattern=UPLOAD_ID)
+
+
+class SubmissionRequest(_Input):
+    """`POST /applications`."""
+
+    service_id: str = Field(pattern=SERVICE_ID)
+    applicant: ApplicantIn
+    fields: dict[str, FieldValue] = Field(default_factory=dict, max_length=50)
+    documents: list[DocumentRef] = Field(default_factory=list, max_length=40)
+    locale: Locale = "id"
+
+
+class SubmissionWarning(_Output):
+    """Something worth checking that does not stop the submission (e.g. an old district code in the NIK)."""
+
+    field: str
+    code: str
+    message: str
+    message_en: str
+
+
+class SubmissionReceipt(_Output):
+    """`POST /applications` 201: the tracking number and the token to follow it (shown once)."""
+
+    id: str
+    access_token: str
+    status: Status
+    submitted_at: str
+    warnings: list[SubmissionWarning] = []
+
+
+class ResubmissionRequest(_Input):
+    """`POST /applications/{id}/documents`: the documents that were missing or wrong."""
+
+    documents: list[DocumentRef] = Field(min_length=1, max_length=40)
+
+
+class HistoryView(_Output):
+    """One step of the application's life, as the applicant sees it."""
+
+    status: Status
+    at: str
+    note: str | None = None
+
+
+class MissingRequirement(_Output):
+    """A requirement still to be supplied."""
+
+    requirement_id: str
+    label_id: str
+    label_en: str
+
+
+class IssuedDocumentView(_Output):
+    """The permit issued for the application."""
+
+    number: str
+    status: str = "valid"
+    issued_at: str | None = None
+    valid_until: str | None = None
+    download_url: str | None = None
+
+
+class TrackingView(_Output):
+    """`GET /applications/{id}`: where the application is, what is missing, and the permit once issued."""
+
+    id: str
+    service_id: str
+    status: Status
+    submitted_at: str
+    updated_at: str
+    history: list[HistoryView]
+    missing_requirements: list[MissingRequirement]
+    document: IssuedDocumentView | None = None
+
+
+class TotalCounters(_Output):
+    """All-time received, and how many are in each state now."""
+
+    submitted: int
+    new: int
+    in_process: int
+    returned: int
+    issued: int
+    rejected: int
+
+
+class DayCounters(_Output):
+    """What happened on one Jakarta day."""
+
+    date: str
+    submitted: int
+    issued: int
+    rejected: int
+    returned: int
+
+
+class ServiceCounters(TotalCounters):
+    """The same figures for one service."""
+
+    service_id: str
+
+
+class Statistics(_Output):
+    """`GET /stats`: no personal data, only counts."""
+
+    totals: TotalCounters
+    by_day: list[DayCounters]
+    by_service: list[ServiceCounters]
+
+
+class ConsultationRequest(_Input):
+    """`POST /consultations`: a question for an officer, answered by e-mail."""
+
+    name: str = Field(min_length=2, max_length=100)
+    email: EmailStr
+    service_id: str | None = Field(default=None, pattern=SERVICE_ID)
+    question: str = Field(min_length=10, max_length=2000)
+    locale: Locale = "id"
+
+
+class ConsultationReceipt(_Output):
+    """`POST /consultations` 201."""
+
+    id: str
+
+
+class ConsultationView(_Output):
+    """A consultation in the officers' list."""
+
+    id: str
+    name: str
+    email: str
+    service_id: str | None = None
+    question: str
+    locale: Locale
+    status: str
+    created_at: str
+
+
+class ConsultationList(_Output):
+    """`GET /officer/consultations`."""
+
+    consultations: list[ConsultationView]
+    next_cursor: str | None = None
+
+
+class ApplicationSummary(_Output):
+    """An application in the officers' review queue (NIK masked to its last four digits)."""
+
+    id: str
+    service_id: str
+    status: Status
+    channel: str
+    applicant_name: str
+    nik_masked: str
+    documents: int
+    submitted_at: str
+    updated_at: str
+
+
+class ApplicationQueue(_Output):
+    """`GET /officer/applications`: oldest first, the order they should be reviewed in."""
+
+    applications: list[ApplicationSummary]
+    next_cursor: str | None = None
+
+
+def created(model: type[BaseModel], description: str) -> dict[int, Any]:
+    """Declare a 201 answer of `model` for the OpenAPI document."""
+    return {201: {"description": description, "content": {"application/json": {"model": model}}}}

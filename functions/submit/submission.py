@@ -1,0 +1,393 @@
+"""Submitting an application, and completing one that was returned: the rules, without HTTP.
+
+An incomplete submission is impossible: the NIK, the service's form fields and every required
+document are checked before anything is stored, and a returned application takes only the
+documents it lacked, keeping its number and history.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from functions.shared import aws
+from functions.shared.access_tokens import derive_access_token, hash_access_token
+from functions.shared.applications import (
+    APPLICANT_ACTOR,
+    ApplicationRecord,
+    HistoryEntry,
+    Status,
+    Tables,
+    TrackingNumberTaken,
+    TransactionCancelled,
+    create_application,
+    new_tracking_number,
+    now_jakarta,
+    transition,
+)
+from functions.shared.catalogue import get_service
+from functions.shared.errors import Conflict, Unprocessable
+from functions.shared.nik import validate_nik
+from functions.shared.notifications import Notification, NotificationEvent, enqueue
+from functions.shared.observability import logger, metrics
+from functions.shared.settings import get_settings
+from functions.submit import uploads
+from functions.submit.schemas import DocumentRef, SubmissionRequest
+
+# A fresh random number collides about once in a billion; a few draws are plenty.
+_TRACKING_NUMBER_ATTEMPTS = 5
+_TEXT_DEFAULT_MAX = 2000
+_NUMBER_TEXT = re.compile(r"^\d+([.,]\d+)?$")
+_NIK_LIKE = re.compile(r"\d{16,}")
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The tables, clients and names the application rules work with."""
+
+    db: Any
+    catalogue: Any
+    applications: Any
+    uploads: Any
+    uploads_table_name: str
+    tables: Tables
+    s3: Any
+    kms: Any
+    sqs: Any
+    uploads_bucket: str
+    notifications_queue_url: str
+    access_token_key_id: str
+
+    @classmethod
+    def from_settings(cls) -> "Deps":
+        """Return the function's own tables and clients."""
+        settings = get_settings()
+        return cls(
+            db=aws.client("dynamodb"),
+            catalogue=aws.table(settings.catalogue_table),
+            applications=aws.table(settings.applications_table),
+            uploads=aws.table(settings.uploads_table),
+            uploads_table_name=settings.uploads_table,
+            tables=Tables.from_settings(),
+            s3=aws.client("s3"),
+            kms=aws.client("kms"),
+            sqs=aws.client("sqs"),
+            uploads_bucket=settings.uploads_bucket,
+            notifications_queue_url=settings.notifications_queue_url,
+            access_token_key_id=settings.access_token_key_id,
+        )
+
+
+def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> dict[str, Any]:
+    """Return a service of the catalogue.
+
+    :raises Unprocessable: ``unknown_service``, naming `field`.
+    """
+    service = get_service(catalogue, service_id)
+    if service is None:
+        raise Unprocessable(
+            "Layanan ini tidak ada dalam katalog.",
+            "There is no such service in the catalogue.",
+            code="unknown_service",
+            details=[{"field": field, "type": "unknown_service"}],
+        )
+    return service
+
+
+def _detail(field: str, code: str, message_id: str, message_en: str) -> dict[str, str]:
+    return {"field": field, "type": code, "message": message_id, "message_en": message_en}
+
+
+def check_nik(nik: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Return the NIK's errors and warnings as details naming ``applicant.nik`` (never echoing it)."""
+    check = validate_nik(nik)
+    errors = [_detail("applicant.nik", m.code, m.text_id, m.text_en) for m in check.errors]
+    warnings = [
+        {"field": "applicant.nik", "code": m.code, "message": m.text_id, "message_en": m.text_en}
+        for m in check.warnings
+    ]
+    return errors, warnings
+
+
+def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Return the service's form values, normalised, and a detail for each one missing or malformed."""
+    errors: list[dict[str, str]] = []
+    values: dict[str, Any] = {}
+    known = {f["id"]: f for f in service.get("form_fields", [])}
+    for name in fields:
+        if name not in known:
+            errors.append(
+                _detail(
+                    f"fields.{name}",
+                    "unknown_field",
+                    "Isian ini tidak dikenal untuk layanan ini.",
+                    "This field is not one of the service's.",
+                )
+            )
+    for name, spec in known.items():
+        raw = fields.get(name)
+        if isinstance(raw, str):
+            raw = raw.strip()
+        label_id, label_en, where = spec["label_id"], spec["label_en"], f"fields.{name}"
+        if raw is None or raw == "":
+            if spec.get("required"):
+                errors.append(_detail(where, "missing", f"“{label_id}” wajib diisi.", f"“{label_en}” is required."))
+            continue
+        value, problem = _field_value(spec, raw)
+        if problem is None:
+            values[name] = value
+            continue
+        messages = {
+            "not_a_number": (f"“{label_id}” harus berupa angka.", f"“{label_en}” must be a number."),
+            "not_a_date": (
+                f"“{label_id}” harus tanggal dengan format TTTT-BB-HH.",
+                f"“{label_en}” must be a date written YYYY-MM-DD.",
+            ),
+            "not_text": (f"“{label_id}” harus berupa teks.", f"“{label_en}” must be text."),
+            "too_long": (
+                f"“{label_id}” paling banyak {spec.get('max_length') or _TEXT_DEFAULT_MAX} karakter.",
+                f"“{label_en}” can be at most {spec.get('max_length') or _TEXT_DEFAULT_MAX} characters.",
+            ),
+        }
+        errors.append(_detail(where, problem, *messages[problem]))
+    return values, errors
+
+
+def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
+    """Return (normalised value, None) or (None, problem code) for one form value."""
+    kind = spec["type"]
+    if kind == "number":
+        if isinstance(raw, bool):
+            return None, "not_a_number"
+        if isinstance(raw, int | float):
+            number = raw
+        elif isinstance(raw, str) and _NUMBER_TEXT.match(raw):
+            number = float(raw.replace(",", "."))
+        else:
+            return None, "not_a_number"
+        if number < 0 or number != number or number in (float("inf"), float("-inf")):
+            return None, "not_a_number"
+        return (int(number) if float(number).is_integer() else float(number)), None
+    if not isinstance(raw, str):
+        return None, "not_text"
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(raw).isoformat(), None
+        except ValueError:
+            return None, "not_a_date"
+    if len(raw) > (spec.get("max_length") or _TEXT_DEFAULT_MAX):
+        return None, "too_long"
+    return raw, None
+
+
+def check_document_requirements(service: dict[str, Any], documents: list[DocumentRef]) -> list[dict[str, str]]:
+    """Return a detail for each document offered for a requirement the service does not have."""
+    return [
+        _detail(
+            f"documents[{i}].requirement_id",
+            "unknown_requirement",
+            "Persyaratan ini tidak ada pada layanan tersebut.",
+            "That requirement is not one of the service's.",
+        )
+        for i, doc in enumerate(documents)
+        if uploads.find_requirement(service, doc.requirement_id) is None
+    ]
+
+
+def requirement_label(service: dict[str, Any], requirement_id: str) -> dict[str, str]:
+    """Return ``{requirement_id, label_id, label_en}`` for one requirement (its id as label if unknown)."""
+    requirement = uploads.find_requirement(service, requirement_id) or {}
+    return {
+        "requirement_id": requirement_id,
+        "label_id": requirement.get("label_id", requirement_id),
+        "label_en": requirement.get("label_en", requirement_id),
+    }
+
+
+def missing_requirements(service: dict[str, Any], present: set[str]) -> list[dict[str, str]]:
+    """Return each required requirement that has no document among `present`, in the catalogue's order."""
+    return [
+        requirement_label(service, r["id"])
+        for r in service.get("requirements", [])
+        if r.get("required") and r["id"] not in present
+    ]
+
+
+def missing_requirements_error(missing: list[dict[str, str]]) -> Unprocessable:
+    """Return the 422 that lists every requirement still to be supplied."""
+    return Unprocessable(
+        "Persyaratan belum lengkap. Unggah dokumen yang disebutkan.",
+        "Some requirements are missing. Upload the documents listed.",
+        code="missing_requirements",
+        details=[{"field": "documents", **m} for m in missing],
+    )
+
+
+def _invalid(details: list[dict[str, str]]) -> Unprocessable:
+    return Unprocessable(details=details)
+
+
+def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Check and store one application; return ``{id, status, submitted_at, warnings}`` (no token, no NIK).
+
+    Run through `idempotency.run_once`: `request` is ``{"idempotency_key", "payload"}``, and what
+    this returns is kept as the replayed answer.
+
+    :raises Unprocessable: a field, the NIK, a missing requirement or an upload is not acceptable.
+    """
+    submission = SubmissionRequest.model_validate(request["payload"])
+    now = now or now_jakarta()
+    service = load_service(deps.catalogue, submission.service_id)
+    nik_errors, warnings = check_nik(submission.applicant.nik)
+    values, field_errors = check_fields(service, submission.fields)
+    errors = nik_errors + field_errors + check_document_requirements(service, submission.documents)
+    if errors:
+        raise _invalid(errors)
+    missing = missing_requirements(service, {d.requirement_id for d in submission.documents})
+    if missing:
+        raise missing_requirements_error(missing)
+    checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now)
+
+    at = now.isoformat()
+    for _ in range(_TRACKING_NUMBER_ATTEMPTS):
+        application_id = new_tracking_number(now)
+        token = derive_access_token(application_id, deps.kms, deps.access_token_key_id)
+        documents = uploads.copy_into_application(deps.s3, deps.uploads_bucket, application_id, checked, at)
+        record = ApplicationRecord(
+            id=application_id,
+            service_id=service["id"],
+            status=Status.SUBMITTED,
+            channel="online",
+            applicant=submission.applicant.model_dump(mode="json"),
+            fields=values,
+            documents=documents,
+            locale=submission.locale,
+            history=[HistoryEntry(status=Status.SUBMITTED, at=at, actor=APPLICANT_ACTOR)],
+            access_token_hash=hash_access_token(token),
+            submitted_at=at,
+            updated_at=at,
+        )
+        claims = uploads.claim_items(deps.uploads_table_name, checked, application_id, now)
+        try:
+            create_application(deps.db, deps.tables, record, claims)
+        except TrackingNumberTaken:
+            uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
+            continue
+        except TransactionCancelled as cancelled:
+            uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
+            raise uploads.already_used_problem(service, submission.documents, checked, cancelled.failed) from None
+        except Exception:
+            uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
+            raise
+        break
+    else:
+        raise RuntimeError("no free tracking number after several draws")
+
+    uploads.discard_objects(deps.s3, deps.uploads_bucket, [uploads.incoming_key(u.upload_id) for u in checked])
+    logger.info(
+        "application submitted",
+        extra={"application_id": record.id, "service_id": record.service_id, "documents": len(documents)},
+    )
+    metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
+    notify_submitted(record, service, token, deps)
+    return {"id": record.id, "status": record.status.value, "submitted_at": record.submitted_at, "warnings": warnings}
+
+
+def resubmit_documents(
+    record: ApplicationRecord, documents: list[DocumentRef], deps: Deps, now: dt.datetime | None = None
+) -> ApplicationRecord:
+    """Take the documents a returned application lacked and send it back to SUBMITTED, same number and history.
+
+    A new document for a requirement replaces the old one (kept as superseded, for the record).
+
+    :raises Conflict: the application is not RETURNED (``not_returned``), or changed meanwhile.
+    :raises Unprocessable: something required is still missing, or an upload is not acceptable.
+    """
+    if record.status != Status.RETURNED:
+        raise Conflict(
+            "Hanya permohonan yang dikembalikan yang dapat dilengkapi.",
+            "Only an application that was returned can take new documents.",
+            code="not_returned",
+        )
+    now = now or now_jakarta()
+    service = load_service(deps.catalogue, record.service_id)
+    errors = check_document_requirements(service, documents)
+    if errors:
+        raise _invalid(errors)
+    replaced = {d.requirement_id for d in documents}
+    kept = [d for d in record.documents if d.requirement_id not in replaced]
+    superseded = [d for d in record.documents if d.requirement_id in replaced]
+    missing = missing_requirements(service, {d.requirement_id for d in kept} | replaced)
+    # What the officer asked for must come as a new document, even where an old one is on file.
+    listed = {m["requirement_id"] for m in missing}
+    missing += [
+        requirement_label(service, requirement_id)
+        for requirement_id in record.missing_requirements
+        if requirement_id not in replaced and requirement_id not in listed
+    ]
+    if missing:
+        raise missing_requirements_error(missing)
+    checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, documents, now)
+    at = now.isoformat()
+    stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
+    changes = {
+        "documents": [d.model_dump(mode="json") for d in kept] + stored,
+        "superseded_documents": [d.model_dump(mode="json") for d in (*record.superseded_documents, *superseded)],
+        "missing_requirements": [],
+    }
+    try:
+        updated = transition(
+            deps.db,
+            deps.tables,
+            record,
+            Status.SUBMITTED,
+            actor=APPLICANT_ACTOR,
+            at=now,
+            changes=changes,
+            extra_items=uploads.claim_items(deps.uploads_table_name, checked, record.id, now),
+        )
+    except TransactionCancelled as cancelled:
+        uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in stored])
+        raise uploads.already_used_problem(service, documents, checked, cancelled.failed) from None
+    except Exception:
+        uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in stored])
+        raise
+    uploads.discard_objects(deps.s3, deps.uploads_bucket, [uploads.incoming_key(u.upload_id) for u in checked])
+    logger.info("returned application completed", extra={"application_id": record.id, "documents": len(stored)})
+    token = derive_access_token(record.id, deps.kms, deps.access_token_key_id)
+    notify_submitted(updated, service, token, deps)
+    return updated
+
+
+def without_nik_like_numbers(text: str) -> str:
+    """Return text with any run of 16+ digits masked but its last four (a NIK must not reach a queue)."""
+    return _NIK_LIKE.sub(lambda m: "•" * (len(m.group()) - 4) + m.group()[-4:], text)
+
+
+def notify_submitted(record: ApplicationRecord, service: dict[str, Any], token: str, deps: Deps) -> None:
+    """Queue the applicant's ``application.submitted`` e-mail; a failure is logged, never undoes the submission."""
+    notification_id = f"{NotificationEvent.APPLICATION_SUBMITTED}:{record.id}:{len(record.history) - 1}"
+    try:
+        notification = Notification(
+            notification_id=notification_id,
+            event=NotificationEvent.APPLICATION_SUBMITTED,
+            to=record.applicant.email,
+            locale=record.locale,
+            facts={
+                "name": without_nik_like_numbers(record.applicant.name),
+                "application_id": record.id,
+                "service_id": record.service_id,
+                "service_name_id": service["name_id"],
+                "service_name_en": service["name_en"],
+                "submitted_at": record.history[-1].at,
+                "resubmission": len(record.history) > 1,
+            },
+            link_token=token,
+        )
+        enqueue(notification, deps.sqs, deps.notifications_queue_url)
+    except Exception as error:  # the application is stored: the person keeps their number and token anyway
+        logger.error(
+            "notification not queued",
+            extra={"notification_id": notification_id, "error_type": type(error).__name__},
+        )
+        metrics.add_metric(name="NotificationsNotQueued", unit="Count", value=1)

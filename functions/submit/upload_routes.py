@@ -1,0 +1,33 @@
+"""Route that hands out a presigned POST for one document upload."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from functions.shared import aws
+from functions.shared.api import json_response
+from functions.shared.applications import now_jakarta
+from functions.shared.settings import get_settings
+from functions.submit import uploads
+from functions.submit.schemas import UploadRequest, UploadTicket, created
+from functions.submit.submission import load_service
+
+router = Router()
+
+
+@router.post(
+    "/api/uploads",
+    summary="Izin unggah dokumen / Permission to upload a document",
+    tags=["applications"],
+    responses=created(UploadTicket, "Unggah berkas ke url dengan fields / POST the file to url with fields"),
+)
+def create_upload(upload: Annotated[UploadRequest, Body()]) -> Response[UploadTicket]:
+    """Return a presigned POST bounded by the requirement's accepted types and size."""
+    settings = get_settings()
+    service = load_service(aws.table(settings.catalogue_table), upload.service_id)
+    ticket = uploads.issue_upload(
+        aws.table(settings.uploads_table), aws.client("s3"), settings.uploads_bucket, service, upload, now_jakarta()
+    )
+    return json_response(201, UploadTicket.model_validate(ticket).model_dump(mode="json"))

@@ -1,0 +1,366 @@
+"""Uploads: a presigned POST per document, and the checks each object must pass before an application takes it.
+
+The browser uploads straight to S3 under ``incoming/<upload_id>`` (an id the server draws: no name,
+no NIK in any key), bounded by the POST policy to the declared type and the requirement's size.
+S3 enforces that policy but an emulator may not, and a policy cannot see inside a file, so at
+submission every object is checked again here: it exists, its size is within bounds, its first
+bytes are what its declared type starts with, and it belongs to this service and requirement and
+has not been used before. Accepted objects are copied to ``applications/<id>/<upload_id>``; the
+upload is marked attached in the same transaction that stores the application.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from functions.shared.dynamo import from_item
+from functions.shared.errors import Unprocessable
+from functions.shared.observability import logger
+from functions.submit.schemas import DocumentRef, UploadRequest
+
+INCOMING_PREFIX = "incoming/"
+APPLICATIONS_PREFIX = "applications/"
+# The presigned POST is good for 15 minutes; the record lives as long as the bucket keeps incoming/.
+POST_EXPIRY = dt.timedelta(minutes=15)
+RECORD_LIFETIME = dt.timedelta(days=2)
+PENDING, ATTACHED = "pending", "attached"
+
+# What each accepted type's bytes start with (its "magic number").
+MAGIC_BYTES: dict[str, bytes] = {
+    "application/pdf": b"%PDF-",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
+_READ_CHUNK = 1024 * 1024
+
+
+def incoming_key(upload_id: str) -> str:
+    """Return where the browser uploads a file."""
+    return f"{INCOMING_PREFIX}{upload_id}"
+
+
+def application_key(application_id: str, upload_id: str) -> str:
+    """Return where an accepted document is kept."""
+    return f"{APPLICATIONS_PREFIX}{application_id}/{upload_id}"
+
+
+def find_requirement(service: dict[str, Any], requirement_id: str) -> dict[str, Any] | None:
+    """Return one of a service's requirements, or None."""
+    return next((r for r in service.get("requirements", []) if r["id"] == requirement_id), None)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def issue_upload(
+    table: Any, s3: Any, bucket: str, service: dict[str, Any], request: UploadRequest, now: dt.datetime
+) -> dict[str, Any]:
+    """Record an upload and return its presigned POST: ``{upload_id, url, fields, expires_at}``.
+
+    :raises Unprocessable: the requirement is not the service's, its type is not accepted, or it is too large.
+    """
+    requirement = find_requirement(service, request.requirement_id)
+    if requirement is None:
+        raise Unprocessable(
+            "Persyaratan ini tidak ada pada layanan tersebut.",
+            "That requirement is not one of the service's.",
+            code="unknown_requirement",
+            details=[_field("requirement_id", "unknown_requirement")],
+        )
+    accepted = list(requirement["accepted_types"])
+    if request.content_type not in accepted:
+        raise Unprocessable(
+            f"Jenis berkas ini tidak diterima untuk “{requirement['label_id']}”. Gunakan: {', '.join(accepted)}.",
+            f"This file type is not accepted for “{requirement['label_en']}”. Use: {', '.join(accepted)}.",
+            code="upload_type_not_accepted",
+            details=[{**_field("content_type", "upload_type_not_accepted"), "accepted_types": accepted}],
+        )
+    max_size = int(requirement["max_size_bytes"])
+    if request.size > max_size:
+        raise Unprocessable(
+            f"Berkas untuk “{requirement['label_id']}” melebihi batas {_megabytes(max_size)} MB.",
+            f"The file for “{requirement['label_en']}” is larger than the {_megabytes(max_size)} MB limit.",
+            code="upload_too_large",
+            details=[{**_field("size", "upload_too_large"), "max_size_bytes": max_size}],
+        )
+
+    upload_id = secrets.token_hex(16)
+    key = incoming_key(upload_id)
+    post = s3.generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": request.content_type},
+        # boto3 adds the bucket and the exact key; these bind the type and the size.
+        Conditions=[{"Content-Type": request.content_type}, ["content-length-range", 1, max_size]],
+        ExpiresIn=int(POST_EXPIRY.total_seconds()),
+    )
+    expires_at = now + POST_EXPIRY
+    table.put_item(
+        Item={
+            "upload_id": upload_id,
+            "service_id": service["id"],
+            "requirement_id": requirement["id"],
+            "content_type": request.content_type,
+            "filename": request.filename,
+            "declared_size": request.size,
+            "max_size_bytes": max_size,
+            "status": PENDING,
+            "created_at": now.isoformat(),
+            "expires_at": expires_at.isoformat(),
+            "expires_at_epoch": int((now + RECORD_LIFETIME).timestamp()),
+        },
+        ConditionExpression="attribute_not_exists(upload_id)",
+    )
+    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"], "expires_at": expires_at.isoformat()}
+
+
+def _field(field: str, code: str) -> dict[str, str]:
+    return {"field": field, "type": code}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded object that passed every check, and what was learned about it."""
+
+    requirement_id: str
+    upload_id: str
+    service_id: str
+    size: int
+    content_type: str
+    sha256: str
+    etag: str
+    filename: str | None
+
+
+# Each problem's code and its message for the person, in both languages (the label names the document).
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    "upload_missing": (
+        "Berkas untuk “{label_id}” tidak ditemukan atau sudah kedaluwarsa. Unggah ulang.",
+        "The file for “{label_en}” was not found or has expired. Please upload it again.",
+    ),
+    "upload_empty": (
+        "Berkas untuk “{label_id}” kosong. Unggah ulang.",
+        "The file for “{label_en}” is empty. Please upload it again.",
+    ),
+    "upload_too_large": (
+        "Berkas untuk “{label_id}” melebihi batas {max_mb} MB.",
+        "The file for “{label_en}” is larger than the {max_mb} MB limit.",
+    ),
+    "upload_type_mismatch": (
+        "Isi berkas untuk “{label_id}” bukan {content_type} seperti yang dinyatakan. Unggah berkas yang benar.",
+        "The file for “{label_en}” is not really {content_type} as declared. Please upload the right file.",
+    ),
+    "upload_wrong_requirement": (
+        "Berkas ini diunggah untuk persyaratan lain, bukan “{label_id}”.",
+        "This file was uploaded for another requirement, not “{label_en}”.",
+    ),
+    "upload_already_used": (
+        "Berkas untuk “{label_id}” sudah dipakai di pengajuan lain. Unggah ulang.",
+        "The file for “{label_en}” was already used in a submission. Please upload it again.",
+    ),
+}
+
+
+def _problem(index: int, ref: DocumentRef, requirement: dict[str, Any], code: str, **facts: Any) -> dict[str, Any]:
+    message_id, message_en = _PROBLEMS[code]
+    values = {"label_id": requirement["label_id"], "label_en": requirement["label_en"], **facts}
+    return {
+        "field": f"documents[{index}].upload_id",
+        "type": code,
+        "requirement_id": ref.requirement_id,
+        "upload_id": ref.upload_id,
+        "label_id": requirement["label_id"],
+        "label_en": requirement["label_en"],
+        "message": message_id.format(**values),
+        "message_en": message_en.format(**values),
+    }
+
+
+def check_uploads(
+    table: Any, s3: Any, bucket: str, service: dict[str, Any], documents: list[DocumentRef], now: dt.datetime
+) -> list[CheckedUpload]:
+    """Check every offered upload and return them, or raise one 422 naming each document that fails.
+
+    :raises Unprocessable: code ``upload_missing``, ``upload_empty``, ``upload_too_large``,
+        ``upload_type_mismatch``, ``upload_wrong_requirement`` or ``upload_already_used`` (when several
+        documents fail differently, ``uploads_rejected``); `details` has one entry per failing document.
+    """
+    checked: list[CheckedUpload] = []
+    problems: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, ref in enumerate(documents):
+        requirement = find_requirement(service, ref.requirement_id)
+        if requirement is None:  # the caller refuses unknown requirements before this
+            raise ValueError(f"unknown requirement {ref.requirement_id}")
+        if ref.upload_id in seen:
+            problems.append(_problem(index, ref, requirement, "upload_already_used"))
+            continue
+        seen.add(ref.upload_id)
+        result = _check_one(table, s3, bucket, service, ref, now)
+        if isinstance(result, CheckedUpload):
+            checked.append(result)
+        else:
+            code, facts = result
+            problems.append(_problem(index, ref, requirement, code, **facts))
+    if problems:
+        codes = {p["type"] for p in problems}
+        code = codes.pop() if len(codes) == 1 else "uploads_rejected"
+        raise Unprocessable(
+            "Ada dokumen yang tidak dapat diterima. Perbaiki dokumen yang disebutkan lalu kirim lagi.",
+            "Some documents cannot be accepted. Fix the documents listed and send again.",
+            code=code,
+            details=problems,
+        )
+    return checked
+
+
+def _check_one(
+    table: Any, s3: Any, bucket: str, service: dict[str, Any], ref: DocumentRef, now: dt.datetime
+) -> CheckedUpload | tuple[str, dict[str, Any]]:
+    """Return the checked upload, or (problem code, facts for its message)."""
+    from botocore.exceptions import ClientError
+
+    item = table.get_item(Key={"upload_id": ref.upload_id}, ConsistentRead=True).get("Item")
+    record = from_item(item) if item else None
+    # TTL deletes lazily: an expired record can still be read, and must count as gone.
+    if record is None or int(record["expires_at_epoch"]) <= int(now.timestamp()):
+        return "upload_missing", {}
+    if record["service_id"] != service["id"] or record["requirement_id"] != ref.requirement_id:
+        return "upload_wrong_requirement", {}
+    if record["status"] != PENDING:
+        return "upload_already_used", {}
+
+    max_size = int(record["max_size_bytes"])
+    content_type = str(record["content_type"])
+    key = incoming_key(ref.upload_id)
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in {"404", "NoSuchKey", "NotFound"}:
+            return "upload_missing", {}
+        raise
+    size = int(head["ContentLength"])
+    if size == 0:
+        return "upload_empty", {}
+    if size > max_size:
+        return "upload_too_large", {"max_mb": _megabytes(max_size)}
+
+    # Read exactly the version that was measured: if it is replaced meanwhile, S3 refuses (412).
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] in {"PreconditionFailed", "404", "NoSuchKey"}:
+            return "upload_missing", {}
+        raise
+    digest = hashlib.sha256()
+    first = b""
+    read = 0
+    for chunk in body.iter_chunks(_READ_CHUNK):
+        if not first:
+            first = chunk[:16]
+        digest.update(chunk)
+        read += len(chunk)
+        if read > max_size:
+            return "upload_too_large", {"max_mb": _megabytes(max_size)}
+    if not first.startswith(MAGIC_BYTES[content_type]):
+        return "upload_type_mismatch", {"content_type": content_type}
+    return CheckedUpload(
+        requirement_id=ref.requirement_id,
+        upload_id=ref.upload_id,
+        service_id=service["id"],
+        size=read,
+        content_type=content_type,
+        sha256=digest.hexdigest(),
+        etag=head["ETag"],
+        filename=record.get("filename"),
+    )
+
+
+def copy_into_application(
+    s3: Any, bucket: str, application_id: str, uploads: list[CheckedUpload], attached_at: str
+) -> list[dict[str, Any]]:
+    """Copy each checked object to the application's folder and return the stored documents."""
+    stored: list[dict[str, Any]] = []
+    for upload in uploads:
+        key = application_key(application_id, upload.upload_id)
+        s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": incoming_key(upload.upload_id)},
+            # Only the exact bytes that were checked may be copied: S3 refuses (412) if they were replaced.
+            CopySourceIfMatch=upload.etag,
+            MetadataDirective="REPLACE",
+            ContentType=upload.content_type,
+        )
+        stored.append(
+            {
+                "requirement_id": upload.requirement_id,
+                "upload_id": upload.upload_id,
+                "key": key,
+                "sha256": upload.sha256,
+                "size": upload.size,
+                "content_type": upload.content_type,
+                "filename": upload.filename,
+                "attached_at": attached_at,
+            }
+        )
+    return stored
+
+
+def claim_items(table_name: str, uploads: list[CheckedUpload], application_id: str, now: dt.datetime) -> list[dict]:
+    """Return the transaction entries that mark each upload attached, only if it is still pending and unexpired."""
+    return [
+        {
+            "Update": {
+                "TableName": table_name,
+                "Key": {"upload_id": {"S": upload.upload_id}},
+                "UpdateExpression": "SET #status = :attached, application_id = :application, attached_at = :at",
+                "ConditionExpression": (
+                    "#status = :pending AND service_id = :service AND requirement_id = :requirement "
+                    "AND expires_at_epoch > :now"
+                ),
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":attached": {"S": ATTACHED},
+                    ":pending": {"S": PENDING},
+                    ":application": {"S": application_id},
+                    ":at": {"S": now.isoformat()},
+                    ":service": {"S": upload.service_id},
+                    ":requirement": {"S": upload.requirement_id},
+                    ":now": {"N": str(int(now.timestamp()))},
+                },
+            }
+        }
+        for upload in uploads
+    ]
+
+
+def discard_objects(s3: Any, bucket: str, keys: list[str]) -> None:
+    """Delete objects, best effort (what is left in incoming/ expires by the bucket's lifecycle rule)."""
+    if not keys:
+        return
+    try:
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True})
+    except Exception:  # cleaning up must never turn a result into a failure
+        logger.warning("could not delete objects", extra={"count": len(keys)})
+
+
+def already_used_problem(
+    service: dict[str, Any], documents: list[DocumentRef], uploads: list[CheckedUpload], failed: list[int]
+) -> Unprocessable:
+    """Return the 422 for uploads whose claim lost a race with another submission (`failed` index `uploads`)."""
+    lost = {uploads[i].upload_id for i in failed if i < len(uploads)}
+    details = [
+        _problem(index, ref, find_requirement(service, ref.requirement_id) or {}, "upload_already_used")
+        for index, ref in enumerate(documents)
+        if ref.upload_id in lost
+    ]
+    return Unprocessable(
+        "Ada dokumen yang sudah dipakai di pengajuan lain. Unggah ulang dokumen yang disebutkan.",
+        "Some documents were already used in another submission. Please upload the documents listed again.",
+        code="upload_already_used",
+        details=details,
+    )
