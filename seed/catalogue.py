@@ -84,9 +84,7 @@ def build_sites() -> list[dict[str, Any]]:
         for code, regency in wilayah.regencies().items()
         if regency.province_code == wilayah.JAKARTA_PROVINCE_CODE
     }
-    districts = {
-        code: district for code, district in wilayah.districts().items() if district.regency_code in regencies
-    }
+    districts = {code: district for code, district in wilayah.districts().items() if district.regency_code in regencies}
 
     sites = [_mall(all_service_ids)]
     for code, regency in sorted(regencies.items()):
