@@ -154,8 +154,16 @@ class TransactionCancelled(Exception):
 
 
 def now_jakarta() -> dt.datetime:
-    """Return the current time in Jakarta, to the second."""
-    return dt.datetime.now(JAKARTA).replace(microsecond=0)
+    """Return the current time in Jakarta."""
+    return dt.datetime.now(JAKARTA)
+
+
+def timestamp(at: dt.datetime) -> str:
+    """Return a time as the API and the tables write it: Jakarta, ISO 8601, milliseconds, with offset.
+
+    Always the same width, so the strings sort in time order (the review queue's index relies on it).
+    """
+    return at.astimezone(JAKARTA).isoformat(timespec="milliseconds")
 
 
 # Crockford's base32: no I, L, O or U, so a number read over the phone cannot be misheard as another.
@@ -267,7 +275,7 @@ def transition(
     reserved = {"id", "status", "version", "history", "updated_at", "service_id"} & changes.keys()
     if reserved:
         raise ValueError(f"transition sets these itself: {sorted(reserved)}")
-    at_text = (at or now_jakarta()).astimezone(JAKARTA).isoformat()
+    at_text = timestamp(at or now_jakarta())
     entry = HistoryEntry(status=to_status, at=at_text, actor=actor, note=note)
 
     names = {"#status": "status", "#version": "version", "#history": "history", "#updated": "updated_at"}

@@ -66,7 +66,7 @@ def _view(record, deps: Deps) -> dict:
 def track(application_id: ApplicationId) -> Response[TrackingView]:
     """Return the application's status, history, missing documents and permit, to the holder of its token."""
     deps = Deps.from_settings()
-    authorization = router.current_event.get_header_value("authorization")
+    authorization = router.current_event.headers.get("authorization")
     record = tracking.find_own_application(deps.applications, application_id, authorization)
     return json_response(200, _view(record, deps))
 
@@ -81,7 +81,7 @@ def complete_returned(
 ) -> Response[TrackingView]:
     """Attach the missing documents; the application goes back to SUBMITTED with its number and history."""
     deps = Deps.from_settings()
-    authorization = router.current_event.get_header_value("authorization")
+    authorization = router.current_event.headers.get("authorization")
     record = tracking.find_own_application(deps.applications, application_id, authorization)
     updated = resubmit_documents(record, resubmission.documents, deps)
     return json_response(200, _view(updated, deps))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from functions.shared.applications import new_tracking_number, now_jakarta
+from functions.shared.applications import new_tracking_number, now_jakarta, timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.notifications import Notification, NotificationEvent, enqueue
 from functions.shared.observability import logger, metrics
@@ -35,7 +35,7 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
             "question": request.question,
             "locale": request.locale,
             "status": OPEN,
-            "created_at": now.isoformat(),
+            "created_at": timestamp(now),
         }
         if request.service_id:
             item["service_id"] = request.service_id

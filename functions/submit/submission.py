@@ -23,6 +23,7 @@ from functions.shared.applications import (
     create_application,
     new_tracking_number,
     now_jakarta,
+    timestamp,
     transition,
 )
 from functions.shared.catalogue import get_service
@@ -248,7 +249,7 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now)
 
-    at = now.isoformat()
+    at = timestamp(now)
     for _ in range(_TRACKING_NUMBER_ATTEMPTS):
         application_id = new_tracking_number(now)
         token = derive_access_token(application_id, deps.kms, deps.access_token_key_id)
@@ -328,7 +329,7 @@ def resubmit_documents(
     if missing:
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, documents, now)
-    at = now.isoformat()
+    at = timestamp(now)
     stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
     changes = {
         "documents": [d.model_dump(mode="json") for d in kept] + stored,

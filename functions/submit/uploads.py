@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from functions.shared.applications import timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.errors import Unprocessable
 from functions.shared.observability import logger
@@ -108,13 +109,13 @@ def issue_upload(
             "declared_size": request.size,
             "max_size_bytes": max_size,
             "status": PENDING,
-            "created_at": now.isoformat(),
-            "expires_at": expires_at.isoformat(),
+            "created_at": timestamp(now),
+            "expires_at": timestamp(expires_at),
             "expires_at_epoch": int((now + RECORD_LIFETIME).timestamp()),
         },
         ConditionExpression="attribute_not_exists(upload_id)",
     )
-    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"], "expires_at": expires_at.isoformat()}
+    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"], "expires_at": timestamp(expires_at)}
 
 
 def _field(field: str, code: str) -> dict[str, str]:
@@ -327,7 +328,7 @@ def claim_items(table_name: str, uploads: list[CheckedUpload], application_id: s
                     ":attached": {"S": ATTACHED},
                     ":pending": {"S": PENDING},
                     ":application": {"S": application_id},
-                    ":at": {"S": now.isoformat()},
+                    ":at": {"S": timestamp(now)},
                     ":service": {"S": upload.service_id},
                     ":requirement": {"S": upload.requirement_id},
                     ":now": {"N": str(int(now.timestamp()))},

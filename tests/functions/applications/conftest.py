@@ -39,3 +39,36 @@ def queued(aws: Any) -> Any:
         return [json.loads(m["Body"]) for m in messages]
 
     return read
+
+
+@pytest.fixture
+def officer(aws: Any) -> Any:
+    """Moves applications through the shared transition, as the officer decisions will."""
+    from functions.shared.applications import Status, Tables, get_application, transition
+
+    db = boto3.client("dynamodb", region_name=REGION)
+    names = Tables(applications=aws.refs["ApplicationsTable"], stats=aws.refs["StatsTable"])
+    table = boto3.resource("dynamodb", region_name=REGION).Table(names.applications)
+
+    class Officer:
+        def move(self, application_id: str, *statuses: Status, note: str | None = None, **changes: Any) -> Any:
+            """Take the application through each status in turn; the last one gets the note and changes."""
+            record = get_application(table, application_id)
+            for i, status in enumerate(statuses):
+                last = i == len(statuses) - 1
+                record = transition(
+                    db,
+                    names,
+                    record,
+                    status,
+                    actor="officer:petugas",
+                    note=note if last else None,
+                    changes=changes if last else None,
+                )
+            return record
+
+        def returns(self, application_id: str, missing: list[str], note: str = "Dokumen kurang jelas") -> Any:
+            """Start the review and return the application for the documents listed."""
+            return self.move(application_id, Status.IN_REVIEW, Status.RETURNED, note=note, missing_requirements=missing)
+
+    return Officer()

@@ -1,0 +1,89 @@
+"""Handler tests of the officer routes of the submit function: only officers, and the NIK masked."""
+
+import pytest
+from submit_kit import VALID_NIK
+
+from functions.shared.applications import Status
+
+OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
+ADMIN = {"username": "admin@satupintu.local", "cognito:groups": ["officer", "admin"]}
+CITIZEN_WITH_A_TOKEN = {"username": "someone", "cognito:groups": ["citizens"]}
+
+
+@pytest.mark.parametrize("path", ["/api/officer/applications", "/api/officer/consultations"])
+def test_officer_routes_need_a_token_and_the_officer_group(api, catalogue, path):
+    # When
+    without_token = api.get(path)
+    without_group = api.get(path, claims=CITIZEN_WITH_A_TOKEN)
+    without_groups_claim = api.get(path, claims={"username": "x"})
+    officer = api.get(path, claims=OFFICER)
+    admin = api.get(path, claims=ADMIN)
+    # Then
+    assert without_token.status == 401
+    assert without_group.status == without_groups_claim.status == 403
+    assert without_group.body["error"]["code"] == "forbidden"
+    assert officer.status == admin.status == 200
+
+
+def test_the_review_queue_lists_one_status_oldest_first_with_the_nik_masked(citizen, officer, api):
+    # Given
+    first, second, third = (citizen.submit(citizen.body()).body["id"] for _ in range(3))
+    officer.move(second, Status.IN_REVIEW)
+    # When
+    submitted = api.get("/api/officer/applications", claims=OFFICER).body["applications"]
+    in_review = api.get("/api/officer/applications", query={"status": "IN_REVIEW"}, claims=OFFICER).body
+    # Then
+    assert [a["id"] for a in submitted] == [first, third]
+    assert [a["id"] for a in in_review["applications"]] == [second]
+    entry = submitted[0]
+    assert entry["nik_masked"] == "••••••••••••" + VALID_NIK[-4:]
+    assert VALID_NIK not in str(submitted)
+    assert (entry["applicant_name"], entry["documents"], entry["channel"]) == ("Siti Rahayu", 1, "online")
+
+
+def test_the_review_queue_filters_by_service_and_pages(citizen, api):
+    # Given
+    for _ in range(3):
+        citizen.submit(citizen.body())
+    citizen.submit(citizen.body("nib_oss"))
+    # When
+    first_page = api.get(
+        "/api/officer/applications", query={"service_id": "iptb_legalisasi", "limit": "2"}, claims=OFFICER
+    ).body
+    second_page = api.get(
+        "/api/officer/applications",
+        query={"service_id": "iptb_legalisasi", "limit": "2", "cursor": first_page["next_cursor"]},
+        claims=OFFICER,
+    ).body
+    nib = api.get("/api/officer/applications", query={"service_id": "nib_oss"}, claims=OFFICER).body
+    # Then
+    seen = [a["id"] for a in first_page["applications"] + second_page["applications"]]
+    assert len(seen) == len(set(seen)) == 3
+    assert all(a["service_id"] == "iptb_legalisasi" for a in first_page["applications"])
+    assert [a["service_id"] for a in nib["applications"]] == ["nib_oss"]
+
+
+def test_a_forged_cursor_or_status_is_a_422(api, catalogue):
+    # When
+    cursor = api.get("/api/officer/applications", query={"cursor": "bm90LWEta2V5"}, claims=OFFICER)
+    status = api.get("/api/officer/applications", query={"status": "DONE"}, claims=OFFICER)
+    # Then
+    assert (cursor.status, cursor.body["error"]["details"][0]["field"]) == (422, "cursor")
+    assert (status.status, status.body["error"]["details"][0]["field"]) == (422, "status")
+
+
+def test_officers_see_open_consultations(api, catalogue):
+    # Given
+    question = {
+        "name": "Budi Santoso",
+        "email": "budi@example.id",
+        "question": "Berapa lama proses SKTM di kelurahan?",
+        "locale": "id",
+    }
+    asked = api.post("/api/consultations", question).body["id"]
+    # When
+    listed = api.get("/api/officer/consultations", claims=OFFICER).body["consultations"]
+    answered = api.get("/api/officer/consultations", query={"status": "ANSWERED"}, claims=OFFICER).body
+    # Then
+    assert [(c["id"], c["status"], c["email"]) for c in listed] == [(asked, "OPEN", "budi@example.id")]
+    assert answered["consultations"] == []
