@@ -160,12 +160,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="the local stack's state file")
     args = parser.parse_args(argv)
     sqs, urls = _stage_queues(args.stage, args.stack_name) if args.stage else _local_queues(args.state_file)
+    # Real SQS may answer an empty short poll while messages wait on other hosts; moto never does, and a long
+    # poll against the local stack would hold its one-request-at-a-time lock for the whole wait.
+    wait_s = 1 if args.stage else 0
     pairs = queue_pairs(sqs, urls)
     if not pairs:
         print("Tidak ada antrean dengan dead-letter queue / No queue has a dead-letter queue.")
         return 1
     for pair in pairs:
-        moved = redrive(sqs, pair)
+        moved = redrive(sqs, pair, wait_s=wait_s)
         left = waiting(sqs, pair.dlq_url)
         print(f"{pair.names}: {moved} dipindahkan / moved, {left} tersisa / left")
     return 0
