@@ -1,0 +1,81 @@
+"""Idempotency-Key handling around Powertools Idempotency, on moto's DynamoDB."""
+
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from devstack.lambda_runtime import LocalContext
+from devstack.resources import table_definitions
+from devstack.template import load_template
+from functions.shared.aws import reset_clients
+from functions.shared.errors import BadRequest, Conflict, Unprocessable
+from functions.shared.idempotency import require_key, run_once
+from functions.shared.settings import get_settings
+
+
+@pytest.fixture
+def idempotency_table(aws_credentials, monkeypatch):
+    """template.yaml's IdempotencyTable on moto, named in the environment."""
+    with mock_aws():
+        definition = table_definitions(load_template())["IdempotencyTable"]
+        boto3.client("dynamodb", region_name="ap-southeast-3").create_table(**definition)
+        monkeypatch.setenv("IDEMPOTENCY_TABLE", definition["TableName"])
+        get_settings.cache_clear()
+        reset_clients()
+        yield
+    get_settings.cache_clear()
+    reset_clients()
+
+
+calls: list[dict[str, Any]] = []
+CONTEXT = LocalContext(function_name="test")
+
+
+def record_call(request: dict[str, Any]) -> dict[str, Any]:
+    """Count the calls and answer with a number."""
+    calls.append(request["payload"])
+    return {"id": f"answer-{len(calls)}"}
+
+
+def ask_again_while_running(request: dict[str, Any]) -> dict[str, Any]:
+    """Send the same key again from inside the first request, as a concurrent duplicate would."""
+    return run_once(ask_again_while_running, request["idempotency_key"], request["payload"], lambda_context=CONTEXT)
+
+
+def test_the_same_key_and_payload_run_once_and_replay_the_answer(idempotency_table):
+    # Given
+    calls.clear()
+    # When
+    first = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=CONTEXT)
+    second = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=CONTEXT)
+    third = run_once(record_call, "key-aaaa-0002", {"a": 1}, lambda_context=CONTEXT)
+    # Then
+    assert first == second == {"id": "answer-1"}
+    assert third == {"id": "answer-2"}
+    assert len(calls) == 2
+
+
+def test_the_same_key_with_another_payload_is_refused(idempotency_table):
+    # Given
+    run_once(record_call, "key-bbbb-0001", {"a": 1}, lambda_context=CONTEXT)
+    # When / Then
+    with pytest.raises(Unprocessable) as refused:
+        run_once(record_call, "key-bbbb-0001", {"a": 2}, lambda_context=CONTEXT)
+    assert refused.value.code == "idempotency_key_reused"
+
+
+def test_a_duplicate_while_the_first_is_running_is_a_409(idempotency_table):
+    # When / Then
+    with pytest.raises(Conflict) as busy:
+        run_once(ask_again_while_running, "key-cccc-0001", {"a": 1}, lambda_context=CONTEXT)
+    assert busy.value.code == "request_in_progress"
+
+
+@pytest.mark.parametrize("header", [None, "", "short", "has spaces in it", "x" * 129])
+def test_a_missing_or_malformed_key_is_a_400(header):
+    # When / Then
+    with pytest.raises(BadRequest) as refused:
+        require_key(header)
+    assert refused.value.code in {"idempotency_key_required", "idempotency_key_invalid"}
