@@ -2,7 +2,6 @@
 
 import re
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,17 +63,21 @@ class QueuePoller(threading.Thread):
         self.retry_delay_s = retry_delay_s
         self.stopping = threading.Event()
         self.invocations = 0
+        self.idle_pause_s = 0.2
 
     def run(self) -> None:
         """Poll until stopped."""
         while not self.stopping.is_set():
             try:
-                self.poll_once(wait_s=1)
+                # Short polls, with the pause outside moto: a long poll would hold the moto server's lock
+                # and stall every other AWS call of the stack for its whole wait.
+                if self.poll_once(wait_s=0) == 0:
+                    self.stopping.wait(self.idle_pause_s)
             except Exception:
                 if self.stopping.is_set():
                     return
                 logger.exception("poller failure", extra={"queue": self.source.queue})
-                time.sleep(1)
+                self.stopping.wait(1)
 
     def poll_once(self, wait_s: int = 0) -> int:
         """Receive one batch and hand it to the function; return how many messages it held."""
