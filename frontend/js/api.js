@@ -11,14 +11,15 @@ export const API_BASE = (document.querySelector('meta[name="satu-pintu-api"]')?.
 );
 const DEFAULT_TIMEOUT_MS = 15000;
 
-/** A failed API call: HTTP status (0 when the network failed), the API's error code, message and details. */
+/** A failed API call: HTTP status (0 when the network failed), the API's error code, messages and details. */
 export class ApiError extends Error {
-  constructor(status, code, message, details = null) {
+  constructor(status, code, message, details = null, messageEn = null) {
     super(message || code);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.details = details;
+    this.messageEn = messageEn; // the API's `message_en`, beside the Indonesian `message`
   }
 }
 
@@ -66,7 +67,13 @@ export async function apiFetch(path, { method = "GET", params, body, headers = {
   }
   if (!response.ok) {
     const error = data?.error || {};
-    throw new ApiError(response.status, error.code || `http_${response.status}`, error.message, error.details);
+    throw new ApiError(
+      response.status,
+      error.code || `http_${response.status}`,
+      error.message,
+      error.details,
+      error.message_en,
+    );
   }
   return data;
 }

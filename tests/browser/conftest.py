@@ -6,11 +6,19 @@ unless the test declared it expected (``console_errors.allow(...)``).
 
 import re
 import shutil
+import struct
+import uuid
+import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
+
+from seed.catalogue import load_services
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -145,3 +153,152 @@ def screenshot() -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+# ---------- A citizen's documents and API calls, for the application pages ----------
+
+# A one-page PDF: small, but a real document any reader opens (and it starts with the PDF magic bytes).
+TINY_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def tiny_png(width: int = 4, height: int = 4) -> bytes:
+    """Return a valid PNG (an orange square), built by hand so no imaging library is needed."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xf0\x8a\x24" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@dataclass(frozen=True)
+class CitizenFiles:
+    """Files on disk as a citizen would pick them: a scanned PDF, a phone photo, and a file of the wrong kind."""
+
+    pdf: Path
+    png: Path
+    text: Path
+
+
+@pytest.fixture
+def citizen_files(tmp_path: Path) -> CitizenFiles:
+    """Write a real small PDF and PNG (and a text file no requirement accepts) for upload."""
+    pdf = tmp_path / "surat-permohonan.pdf"
+    pdf.write_bytes(TINY_PDF)
+    png = tmp_path / "foto-ktp.png"
+    png.write_bytes(tiny_png())
+    text = tmp_path / "catatan.txt"
+    text.write_text("bukan dokumen\n")
+    return CitizenFiles(pdf=pdf, png=png, text=text)
+
+
+# A NIK that passes every rule: Jakarta (31.71.01), born 15 August 1985, serial 0001.
+VALID_NIK = "3171011508850001"
+# Applying and uploading wait on the local emulator; these are upper bounds, not expectations.
+API_TIMEOUT_S = 120
+
+
+class CitizenApi:
+    """The public API called as a citizen's browser calls it, to set the scene for a page test."""
+
+    def __init__(self, api_url: str) -> None:
+        self.api_url = api_url.rstrip("/")
+
+    def service(self, service_id: str) -> dict[str, Any]:
+        """Return one service as the apply page reads it."""
+        response = requests.get(f"{self.api_url}/services/{service_id}", timeout=API_TIMEOUT_S)
+        response.raise_for_status()
+        return response.json()
+
+    def simplest_service(self, min_required: int = 1) -> dict[str, Any]:
+        """Return the seeded service with the fewest required documents (at least `min_required`), from the API."""
+
+        def required(service: dict[str, Any]) -> int:
+            return sum(r["required"] for r in service["requirements"])
+
+        candidates = [s for s in load_services() if required(s) >= min_required]
+        assert candidates, f"no service needs {min_required} documents"
+        return self.service(min(candidates, key=lambda s: (required(s), s["id"]))["id"])
+
+    @staticmethod
+    def answer(field: dict[str, Any]) -> str:
+        """Return a plausible answer to a service's form field, as typed."""
+        if field["type"] == "number":
+            return "12"
+        if field["type"] == "date":
+            return "2026-12-01"
+        return f"Contoh {field['label_id']}"[: field.get("max_length") or 100]
+
+    def upload(self, service_id: str, requirement_id: str, path: Path, content_type: str) -> str:
+        """Upload a file for one requirement as the browser does (ticket, then presigned POST); return its id."""
+        data = path.read_bytes()
+        ticket_response = requests.post(
+            f"{self.api_url}/uploads",
+            json={
+                "service_id": service_id,
+                "requirement_id": requirement_id,
+                "filename": path.name,
+                "content_type": content_type,
+                "size": len(data),
+            },
+            timeout=API_TIMEOUT_S,
+        )
+        assert ticket_response.status_code == 201, ticket_response.text
+        ticket = ticket_response.json()
+        stored = requests.post(
+            ticket["url"], data=ticket["fields"], files={"file": (path.name, data, content_type)}, timeout=API_TIMEOUT_S
+        )
+        assert stored.status_code in (200, 201, 204), stored.text
+        return ticket["upload_id"]
+
+    def apply(self, service: dict[str, Any], files: CitizenFiles, email: str = "warga@example.com") -> dict[str, Any]:
+        """Submit a complete application for `service` (every required document uploaded); return the receipt."""
+        documents = []
+        for i, requirement in enumerate(r for r in service["requirements"] if r["required"]):
+            path, content_type = (files.pdf, "application/pdf") if i % 2 == 0 else (files.png, "image/png")
+            upload_id = self.upload(service["id"], requirement["id"], path, content_type)
+            documents.append({"requirement_id": requirement["id"], "upload_id": upload_id})
+        body = {
+            "service_id": service["id"],
+            "applicant": {"nik": VALID_NIK, "name": "Siti Rahayu", "email": email, "phone": "0812 3456 7890"},
+            "fields": {f["id"]: self.answer(f) for f in service["form_fields"]},
+            "documents": documents,
+            "locale": "id",
+        }
+        response = requests.post(
+            f"{self.api_url}/applications",
+            json=body,
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+            timeout=API_TIMEOUT_S,
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def track(self, application_id: str, token: str) -> dict[str, Any]:
+        """Return the application as its holder sees it."""
+        response = requests.get(
+            f"{self.api_url}/applications/{application_id}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=API_TIMEOUT_S,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self) -> dict[str, Any]:
+        """Return the public statistics."""
+        response = requests.get(f"{self.api_url}/stats", timeout=API_TIMEOUT_S)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def citizen_api(local_stack) -> CitizenApi:
+    """The local stack's public API, called as a citizen's browser would."""
+    return CitizenApi(local_stack.api_url)
