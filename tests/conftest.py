@@ -18,6 +18,7 @@ from devstack.lambda_runtime import Functions, LocalContext
 from devstack.process import RunningStack, start_stack, stop_stack
 from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
+from functions.shared.catalogue import clear_cache as clear_catalogue_cache
 from functions.shared.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +59,11 @@ def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.
                         monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         reset_clients()
+        clear_catalogue_cache()
         yield created
     get_settings.cache_clear()
     reset_clients()
+    clear_catalogue_cache()
 
 
 @pytest.fixture

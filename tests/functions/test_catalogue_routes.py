@@ -77,3 +77,21 @@ def test_an_unknown_route_is_a_404_not_a_crash(api, catalogue):
     # Then
     assert response.status == 404
     assert response.body["error"]["code"] == "site_not_found"
+
+
+def test_a_warm_instance_keeps_the_catalogue_a_minute_then_reads_it_again(catalogue, monkeypatch):
+    # Given: the catalogue was read once
+    from functions.shared import catalogue as store
+
+    clock = [1000.0]
+    monkeypatch.setattr(store.time, "monotonic", lambda: clock[0])
+    before = len(store.list_services(catalogue))
+    catalogue.put_item(
+        Item={"pk": "SERVICE", "sk": "zz_new", **{**store.get_service(catalogue, "sipi"), "id": "zz_new"}}
+    )
+    # When: asked again within the minute, then after it
+    within = len(store.list_services(catalogue))
+    clock[0] += store.CACHE_SECONDS + 1
+    after = len(store.list_services(catalogue))
+    # Then
+    assert (within, after) == (before, before + 1)
