@@ -246,7 +246,8 @@ function dailySection() {
       h("summary", { class: "details__summary" }, t("stats.table_summary")),
       h(
         "div",
-        { class: "table-wrap" },
+        // A table wider than a phone scrolls: the keyboard must be able to scroll it too.
+        { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "daily-heading" },
         h(
           "table",
           { class: "table", id: "daily-table" },
@@ -287,10 +288,10 @@ function serviceSection() {
     rows.length
       ? h(
           "div",
-          { class: "table-wrap" },
+          { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "by-service-heading" },
           h(
             "table",
-            { class: "table", id: "by-service" },
+            { class: "table stats-table", id: "by-service" },
             h("caption", { class: "table__caption visually-hidden" }, t("stats.by_service_heading")),
             h(
               "thead",
