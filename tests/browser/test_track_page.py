@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from functions.shared.applications import Status, Tables, get_application, transition
+from functions.submit.schemas import TrackingView
 
 pytestmark = pytest.mark.browser
 
@@ -160,3 +161,50 @@ def test_the_track_page_reads_a_typed_number_in_any_case(page: Page, local_stack
     expect(page.locator("#status-explained")).to_have_text(re.compile("waiting for an officer"))
     expect(page.locator("#result-heading")).to_be_focused()
     axe(page)
+
+
+def test_an_issued_application_offers_its_permit_for_download(page: Page, local_stack, axe, screenshot):
+    # Given an application whose permit has been issued, as the API describes it (checked against its schema)
+    issued = TrackingView.model_validate(
+        {
+            "id": "SP-2611-7K3M9Q",
+            "service_id": "nib_oss",
+            "status": "ISSUED",
+            "submitted_at": "2026-11-02T09:15:00+07:00",
+            "updated_at": "2026-11-06T14:02:00+07:00",
+            "history": [
+                {"status": "SUBMITTED", "at": "2026-11-02T09:15:00+07:00", "note": None},
+                {"status": "IN_REVIEW", "at": "2026-11-03T08:40:00+07:00", "note": None},
+                {"status": "APPROVED", "at": "2026-11-06T13:55:00+07:00", "note": "Lengkap dan sesuai."},
+                {"status": "ISSUED", "at": "2026-11-06T14:02:00+07:00", "note": None},
+            ],
+            "missing_requirements": [],
+            "document": {
+                "number": "503/NIB/2026/00042",
+                "status": "valid",
+                "issued_at": "2026-11-06T14:02:00+07:00",
+                "valid_until": "2031-11-05",
+                "download_url": "https://documents.example/503-NIB-2026-00042.pdf",
+            },
+        }
+    ).model_dump(mode="json")
+    page.route(re.compile(r".*/api/applications/SP-2611-7K3M9Q$"), lambda route: route.fulfill(json=issued))
+
+    # When its holder follows the tracking link
+    page.goto(site(local_stack, "track.html#id=SP-2611-7K3M9Q&token=" + "t" * 43))
+
+    # Then the status is "Terbit", every step is in the history, and the permit's facts and download are there
+    expect(page.locator("#status")).to_have_text("Terbit", timeout=API_WAIT_MS)
+    expect(page.locator("#timeline .timeline__title")).to_have_text(
+        ["Terbit", "Disetujui", "Sedang diperiksa", "Diajukan"]
+    )
+    expect(page.locator("#timeline")).to_contain_text("Lengkap dan sesuai.")
+    expect(page.get_by_role("heading", name="Dokumen izin")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("503/NIB/2026/00042")
+    expect(page.locator('.tag[data-status="valid"]')).to_have_text("Berlaku")
+    expect(page.locator("main")).to_contain_text("5 November 2031")
+    download = page.get_by_role("link", name="Unduh dokumen izin (PDF)")
+    expect(download).to_have_attribute("href", issued["document"]["download_url"])
+    expect(page.locator("#resubmit-form")).to_have_count(0)
+    axe(page)
+    screenshot(page, "track-issued")
