@@ -197,7 +197,7 @@ function fillServiceOptions() {
     h("option", { value: "" }, t("apply.service_choose")),
     sorted.map((s) => h("option", { value: s.id }, pick(s, "name"))),
   );
-  select.value = chosen;
+  select.value = catalogue.some((s) => s.id === chosen) ? chosen : "";
 }
 
 async function loadCatalogue() {
@@ -604,6 +604,6 @@ onLangChange(() => {
 
 const wanted = new URLSearchParams(location.search).get("service");
 loadCatalogue().then(() => {
-  if (wanted && !service) select.value = wanted;
+  if (wanted && !service && catalogue.some((s) => s.id === wanted)) select.value = wanted;
 });
 if (wanted) chooseService(wanted);

@@ -300,6 +300,38 @@ def test_the_apply_page_speaks_english_and_checks_every_answer(page: Page, local
     screenshot(page, "apply-errors-en-phone")
 
 
+def test_choosing_a_service_from_the_list_draws_its_form_and_keeps_it_in_the_address(
+    page: Page, local_stack, citizen_api, console_errors, axe, screenshot
+):
+    # Given the apply page opened without a service, from a link naming one that does not exist
+    console_errors.allow(r"status of 404")
+    page.goto(site(local_stack, "apply.html?service=no_such_service"))
+
+    # Then it says so on the service list, and asks for nothing else yet
+    summary = page.locator(".error-summary")
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Layanan ini tidak ditemukan. Pilih layanan dari daftar."], timeout=API_WAIT_MS
+    )
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#service")
+    expect(page.locator("#apply-details")).to_be_hidden()
+    expect(page.locator("#service option:checked")).to_have_text("Pilih layanan")
+    axe(page)
+    screenshot(page, "apply-unknown-service")
+
+    # When a service is chosen from the list
+    service = citizen_api.simplest_service(min_required=1)
+    expect(page.locator(f'#service option[value="{service["id"]}"]')).to_have_text(service["name_id"])
+    page.get_by_label("Layanan", exact=True).select_option(service["id"])
+
+    # Then its fields and documents appear, the error is gone, and the address names it for a reload or a share
+    wait_for_service(page, service)
+    for field in service["form_fields"]:
+        expect(page.get_by_label(field["label_id"], exact=True)).to_be_visible()
+    expect(summary).to_have_count(0)
+    assert page.url.endswith(f"apply.html?service={service['id']}")
+    assert page.title() == "Ajukan permohonan — Satu Pintu"
+
+
 def test_a_failed_upload_says_so_and_can_be_tried_again(
     page: Page, local_stack, citizen_api, citizen_files, console_errors, axe, screenshot
 ):
