@@ -253,7 +253,12 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     for _ in range(_TRACKING_NUMBER_ATTEMPTS):
         application_id = new_tracking_number(now)
         token = derive_access_token(application_id, deps.kms, deps.access_token_key_id)
-        documents = uploads.copy_into_application(deps.s3, deps.uploads_bucket, application_id, checked, at)
+        try:
+            documents = uploads.copy_into_application(deps.s3, deps.uploads_bucket, application_id, checked, at)
+        except uploads.UploadVanished as vanished:
+            raise uploads.vanished_problem(
+                deps.uploads, service, submission.documents, checked, vanished.upload
+            ) from None
         record = ApplicationRecord(
             id=application_id,
             service_id=service["id"],
@@ -330,7 +335,10 @@ def resubmit_documents(
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, documents, now)
     at = timestamp(now)
-    stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
+    try:
+        stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
+    except uploads.UploadVanished as vanished:
+        raise uploads.vanished_problem(deps.uploads, service, documents, checked, vanished.upload) from None
     changes = {
         "documents": [d.model_dump(mode="json") for d in kept] + stored,
         "superseded_documents": [d.model_dump(mode="json") for d in (*record.superseded_documents, *superseded)],

@@ -167,14 +167,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
 
 def _problem(index: int, ref: DocumentRef, requirement: dict[str, Any], code: str, **facts: Any) -> dict[str, Any]:
     message_id, message_en = _PROBLEMS[code]
-    values = {"label_id": requirement["label_id"], "label_en": requirement["label_en"], **facts}
+    label_id = requirement.get("label_id", ref.requirement_id)
+    label_en = requirement.get("label_en", ref.requirement_id)
+    values = {"label_id": label_id, "label_en": label_en, **facts}
     return {
         "field": f"documents[{index}].upload_id",
         "type": code,
         "requirement_id": ref.requirement_id,
         "upload_id": ref.upload_id,
-        "label_id": requirement["label_id"],
-        "label_en": requirement["label_en"],
+        "label_id": label_id,
+        "label_en": label_en,
         "message": message_id.format(**values),
         "message_en": message_en.format(**values),
     }
@@ -241,7 +243,7 @@ def _check_one(
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
         if error.response["Error"]["Code"] in {"404", "NoSuchKey", "NotFound"}:
-            return "upload_missing", {}
+            return _gone(table, ref.upload_id), {}
         raise
     size = int(head["ContentLength"])
     if size == 0:
@@ -254,7 +256,7 @@ def _check_one(
         body = s3.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
     except ClientError as error:
         if error.response["Error"]["Code"] in {"PreconditionFailed", "404", "NoSuchKey"}:
-            return "upload_missing", {}
+            return _gone(table, ref.upload_id), {}
         raise
     digest = hashlib.sha256()
     first = b""
@@ -280,22 +282,47 @@ def _check_one(
     )
 
 
+class UploadVanished(Exception):
+    """A checked object was gone (or replaced) by the time it was copied: most likely another submission took it."""
+
+    def __init__(self, upload: CheckedUpload) -> None:
+        super().__init__(upload.upload_id)
+        self.upload = upload
+
+
+def _gone(table: Any, upload_id: str) -> str:
+    """Name why a pending upload's object is not there: another submission just took it, or it never came."""
+    item = table.get_item(Key={"upload_id": upload_id}, ConsistentRead=True).get("Item") or {}
+    return "upload_already_used" if item.get("status") == ATTACHED else "upload_missing"
+
+
 def copy_into_application(
     s3: Any, bucket: str, application_id: str, uploads: list[CheckedUpload], attached_at: str
 ) -> list[dict[str, Any]]:
-    """Copy each checked object to the application's folder and return the stored documents."""
+    """Copy each checked object to the application's folder and return the stored documents.
+
+    :raises UploadVanished: an object was deleted or replaced since it was checked (nothing stays copied).
+    """
+    from botocore.exceptions import ClientError
+
     stored: list[dict[str, Any]] = []
     for upload in uploads:
         key = application_key(application_id, upload.upload_id)
-        s3.copy_object(
-            Bucket=bucket,
-            Key=key,
-            CopySource={"Bucket": bucket, "Key": incoming_key(upload.upload_id)},
-            # Only the exact bytes that were checked may be copied: S3 refuses (412) if they were replaced.
-            CopySourceIfMatch=upload.etag,
-            MetadataDirective="REPLACE",
-            ContentType=upload.content_type,
-        )
+        try:
+            s3.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": bucket, "Key": incoming_key(upload.upload_id)},
+                # Only the exact bytes that were checked may be copied: S3 refuses (412) if they were replaced.
+                CopySourceIfMatch=upload.etag,
+                MetadataDirective="REPLACE",
+                ContentType=upload.content_type,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in {"NoSuchKey", "404", "PreconditionFailed"}:
+                raise
+            discard_objects(s3, bucket, [d["key"] for d in stored])
+            raise UploadVanished(upload) from None
         stored.append(
             {
                 "requirement_id": upload.requirement_id,
@@ -309,6 +336,26 @@ def copy_into_application(
             }
         )
     return stored
+
+
+def vanished_problem(
+    table: Any, service: dict[str, Any], documents: list[DocumentRef], uploads: list[CheckedUpload], gone: CheckedUpload
+) -> Unprocessable:
+    """Return the 422 for an upload that disappeared mid-submission: already used if another submission took it."""
+    item = table.get_item(Key={"upload_id": gone.upload_id}, ConsistentRead=True).get("Item") or {}
+    if item.get("status") == ATTACHED:
+        return already_used_problem(service, documents, uploads, [uploads.index(gone)])
+    details = [
+        _problem(index, ref, find_requirement(service, ref.requirement_id) or {}, "upload_missing")
+        for index, ref in enumerate(documents)
+        if ref.upload_id == gone.upload_id
+    ]
+    return Unprocessable(
+        "Ada dokumen yang tidak ditemukan lagi. Unggah ulang dokumen yang disebutkan.",
+        "Some documents can no longer be found. Please upload the documents listed again.",
+        code="upload_missing",
+        details=details,
+    )
 
 
 def claim_items(table_name: str, uploads: list[CheckedUpload], application_id: str, now: dt.datetime) -> list[dict]:
