@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions.shared import stats
 from functions.shared.dynamo import from_item, to_item
@@ -72,7 +72,8 @@ APPLICANT_ACTOR = "applicant"
 
 
 class _Stored(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # A malformed item must not put the NIK into a log through the error's text.
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
 
 
 class HistoryEntry(_Stored):
@@ -100,7 +101,7 @@ class StoredDocument(_Stored):
 class StoredApplicant(_Stored):
     """The applicant as stored (the NIK stays here; it never goes into keys, logs or messages)."""
 
-    nik: str
+    nik: str = Field(repr=False)
     name: str
     email: str
     phone: str

@@ -49,7 +49,8 @@ class UploadTicket(_Output):
 class ApplicantIn(_Input):
     """Who applies. The NIK is checked by the NIK rules, which name what is wrong in both languages."""
 
-    nik: str = Field(min_length=1, max_length=32, description="NIK, 16 digit / 16 digits")
+    # repr=False: a debug log of the request (Powertools logs route arguments at DEBUG) shows no NIK.
+    nik: str = Field(min_length=1, max_length=32, description="NIK, 16 digit / 16 digits", repr=False)
     name: str = Field(min_length=2, max_length=100)
     email: EmailStr
     phone: str = Field(pattern=PHONE, max_length=20)

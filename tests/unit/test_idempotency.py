@@ -30,7 +30,11 @@ def idempotency_table(aws_credentials, monkeypatch):
 
 
 calls: list[dict[str, Any]] = []
-CONTEXT = LocalContext(function_name="test")
+
+
+def fresh_context() -> LocalContext:
+    """A Lambda context with its whole timeout ahead (the in-progress lock lasts as long as the invocation)."""
+    return LocalContext(function_name="test")
 
 
 def record_call(request: dict[str, Any]) -> dict[str, Any]:
@@ -41,16 +45,18 @@ def record_call(request: dict[str, Any]) -> dict[str, Any]:
 
 def ask_again_while_running(request: dict[str, Any]) -> dict[str, Any]:
     """Send the same key again from inside the first request, as a concurrent duplicate would."""
-    return run_once(ask_again_while_running, request["idempotency_key"], request["payload"], lambda_context=CONTEXT)
+    return run_once(
+        ask_again_while_running, request["idempotency_key"], request["payload"], lambda_context=fresh_context()
+    )
 
 
 def test_the_same_key_and_payload_run_once_and_replay_the_answer(idempotency_table):
     # Given
     calls.clear()
     # When
-    first = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=CONTEXT)
-    second = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=CONTEXT)
-    third = run_once(record_call, "key-aaaa-0002", {"a": 1}, lambda_context=CONTEXT)
+    first = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=fresh_context())
+    second = run_once(record_call, "key-aaaa-0001", {"a": 1}, lambda_context=fresh_context())
+    third = run_once(record_call, "key-aaaa-0002", {"a": 1}, lambda_context=fresh_context())
     # Then
     assert first == second == {"id": "answer-1"}
     assert third == {"id": "answer-2"}
@@ -59,17 +65,17 @@ def test_the_same_key_and_payload_run_once_and_replay_the_answer(idempotency_tab
 
 def test_the_same_key_with_another_payload_is_refused(idempotency_table):
     # Given
-    run_once(record_call, "key-bbbb-0001", {"a": 1}, lambda_context=CONTEXT)
+    run_once(record_call, "key-bbbb-0001", {"a": 1}, lambda_context=fresh_context())
     # When / Then
     with pytest.raises(Unprocessable) as refused:
-        run_once(record_call, "key-bbbb-0001", {"a": 2}, lambda_context=CONTEXT)
+        run_once(record_call, "key-bbbb-0001", {"a": 2}, lambda_context=fresh_context())
     assert refused.value.code == "idempotency_key_reused"
 
 
 def test_a_duplicate_while_the_first_is_running_is_a_409(idempotency_table):
     # When / Then
     with pytest.raises(Conflict) as busy:
-        run_once(ask_again_while_running, "key-cccc-0001", {"a": 1}, lambda_context=CONTEXT)
+        run_once(ask_again_while_running, "key-cccc-0001", {"a": 1}, lambda_context=fresh_context())
     assert busy.value.code == "request_in_progress"
 
 
