@@ -1,6 +1,6 @@
 """Routes of a citizen's application: submit it, follow it, complete it when it was returned."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from functions.shared import aws
 from functions.shared.access_tokens import derive_access_token
 from functions.shared.api import json_response
+from functions.shared.applications import ApplicationRecord
 from functions.shared.catalogue import get_service
 from functions.shared.idempotency import require_key, run_once
 from functions.shared.settings import get_settings
@@ -48,10 +49,11 @@ def submit(
     )
     # The token is derived again rather than kept: it must not sit in the idempotency record.
     token = derive_access_token(receipt["id"], deps.kms, deps.access_token_key_id)
-    return json_response(201, SubmissionReceipt.model_validate({**receipt, "access_token": token}).model_dump())
+    body = SubmissionReceipt.model_validate({**receipt, "access_token": token}).model_dump(mode="json")
+    return json_response(201, body)
 
 
-def _view(record, deps: Deps) -> dict:
+def _view(record: ApplicationRecord, deps: Deps) -> dict[str, Any]:
     settings = get_settings()
     document = tracking.issued_document(
         aws.table(settings.documents_table), deps.s3, settings.documents_bucket, record.id

@@ -91,7 +91,7 @@ def list_consultations(table: Any, status: str, cursor: str | None, limit: int) 
         "ScanIndexForward": True,
         "Limit": limit,
     }
-    start = decode_cursor(cursor, _INDEX_KEYS)
+    start = decode_cursor(cursor, _INDEX_KEYS, {"status": status})
     if start:
         kwargs["ExclusiveStartKey"] = start
     page = table.query(**kwargs)

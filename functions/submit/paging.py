@@ -15,8 +15,10 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(from_item(last_key), separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | None:
-    """Return the ExclusiveStartKey a cursor stands for.
+def decode_cursor(
+    cursor: str | None, key_names: set[str], fixed: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """Return the ExclusiveStartKey a cursor stands for; `fixed` are key values it must share with the query.
 
     :raises Unprocessable: the cursor was not made by `encode_cursor` for this list.
     """
@@ -26,7 +28,12 @@ def decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | N
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except ValueError:
         key = None
-    if not isinstance(key, dict) or set(key) != key_names or not all(isinstance(v, str) for v in key.values()):
+    if (
+        not isinstance(key, dict)
+        or set(key) != key_names
+        or not all(isinstance(v, str) for v in key.values())
+        or any(key.get(name) != value for name, value in (fixed or {}).items())
+    ):
         raise Unprocessable(
             "Penanda halaman tidak valid.",
             "The page cursor is not valid.",

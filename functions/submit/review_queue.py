@@ -43,7 +43,7 @@ def list_applications(
     }
     if service_id:
         kwargs["FilterExpression"] = Attr("service_id").eq(service_id)
-    start = decode_cursor(cursor, _INDEX_KEYS)
+    start = decode_cursor(cursor, _INDEX_KEYS, {"status": status.value})
     if start:
         kwargs["ExclusiveStartKey"] = start
     page = table.query(**kwargs)

@@ -3,9 +3,9 @@
 Stored items have their own models (functions/shared/applications.py); these are only the API's.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from functions.shared.applications import Status
 
@@ -16,11 +16,34 @@ UPLOAD_ID = r"^[a-f0-9]{32}$"
 PHONE = r"^\+?[0-9][0-9 ()-]{6,19}$"
 # Free text allowed in a form field; numbers arrive as JSON numbers or as text.
 FieldValue = str | int | float
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
+
+
+def _valid_unicode(value: Any) -> bool:
+    """Tell whether every text inside a value can be written as UTF-8 (JSON allows lone surrogates; tables do not)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_valid_unicode(k) and _valid_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_valid_unicode(v) for v in value)
+    return True
 
 
 class _Input(BaseModel):
     # Unknown keys are refused rather than stored: nothing lands in the table that nobody validated.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_valid_text(cls, data: Any) -> Any:
+        if not _valid_unicode(data):
+            raise ValueError("text must be valid Unicode")
+        return data
 
 
 class _Output(BaseModel):
@@ -68,7 +91,7 @@ class SubmissionRequest(_Input):
 
     service_id: str = Field(pattern=SERVICE_ID)
     applicant: ApplicantIn
-    fields: dict[str, FieldValue] = Field(default_factory=dict, max_length=50)
+    fields: dict[FieldName, FieldValue] = Field(default_factory=dict, max_length=50)
     documents: list[DocumentRef] = Field(default_factory=list, max_length=40)
     locale: Locale = "id"
 

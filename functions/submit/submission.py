@@ -38,6 +38,7 @@ from functions.submit.schemas import DocumentRef, SubmissionRequest
 # A fresh random number collides about once in a billion; a few draws are plenty.
 _TRACKING_NUMBER_ATTEMPTS = 5
 _TEXT_DEFAULT_MAX = 2000
+_NUMBER_MAX = 10**12
 _NUMBER_TEXT = re.compile(r"^\d+([.,]\d+)?$")
 _NIK_LIKE = re.compile(r"\d{16,}")
 
@@ -166,7 +167,8 @@ def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
             number = float(raw.replace(",", "."))
         else:
             return None, "not_a_number"
-        if number < 0 or number != number or number in (float("inf"), float("-inf")):
+        # Bounded well inside what a float and a DynamoDB number hold exactly.
+        if not 0 <= number <= _NUMBER_MAX:
             return None, "not_a_number"
         return (int(number) if float(number).is_integer() else float(number)), None
     if not isinstance(raw, str):

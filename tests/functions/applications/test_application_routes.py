@@ -238,3 +238,16 @@ def test_the_receipt_never_contains_the_nik(citizen, locale):
     # Then
     assert response.status == 201
     assert VALID_NIK not in str(response.body) and VALID_NIK not in str(response.headers)
+
+
+def test_odd_input_is_a_422_never_a_500(citizen):
+    # Given: a number no form needs, a field name that is not one, text that is not valid Unicode
+    body = citizen.body("sktm")
+    huge = {**body, "fields": {**body["fields"], "household_members": 10**400}}
+    odd_name = {**body, "fields": {**body["fields"], "Robert'); DROP TABLE": "x"}}
+    surrogate = {**body, "applicant": {**body["applicant"], "name": "Siti \ud800"}}
+    # When
+    answers = [citizen.submit(b) for b in (huge, odd_name, surrogate)]
+    # Then
+    assert [a.status for a in answers] == [422, 422, 422]
+    assert [d["field"] for d in answers[0].body["error"]["details"]] == ["fields.household_members"]

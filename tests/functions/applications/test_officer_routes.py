@@ -63,12 +63,19 @@ def test_the_review_queue_filters_by_service_and_pages(citizen, api):
     assert [a["service_id"] for a in nib["applications"]] == ["nib_oss"]
 
 
-def test_a_forged_cursor_or_status_is_a_422(api, catalogue):
+def test_a_forged_or_borrowed_cursor_or_an_unknown_status_is_a_422(citizen, api):
+    # Given: a real cursor of the SUBMITTED queue
+    for _ in range(2):
+        citizen.submit(citizen.body())
+    cursor = api.get("/api/officer/applications", query={"limit": "1"}, claims=OFFICER).body["next_cursor"]
     # When
-    cursor = api.get("/api/officer/applications", query={"cursor": "bm90LWEta2V5"}, claims=OFFICER)
+    forged = api.get("/api/officer/applications", query={"cursor": "bm90LWEta2V5"}, claims=OFFICER)
+    borrowed = api.get("/api/officer/applications", query={"cursor": cursor, "status": "IN_REVIEW"}, claims=OFFICER)
     status = api.get("/api/officer/applications", query={"status": "DONE"}, claims=OFFICER)
     # Then
-    assert (cursor.status, cursor.body["error"]["details"][0]["field"]) == (422, "cursor")
+    assert cursor
+    assert (forged.status, forged.body["error"]["details"][0]["field"]) == (422, "cursor")
+    assert (borrowed.status, borrowed.body["error"]["details"][0]["field"]) == (422, "cursor")
     assert (status.status, status.body["error"]["details"][0]["field"]) == (422, "status")
 
 
