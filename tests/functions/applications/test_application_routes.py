@@ -251,3 +251,35 @@ def test_odd_input_is_a_422_never_a_500(citizen):
     # Then
     assert [a.status for a in answers] == [422, 422, 422]
     assert [d["field"] for d in answers[0].body["error"]["details"]] == ["fields.household_members"]
+
+
+def test_a_tracking_number_that_is_taken_is_drawn_again(citizen, tables, s3, aws, monkeypatch):
+    # Given: the first number drawn belongs to an earlier application
+    taken = citizen.submit(citizen.body()).body["id"]
+    from functions.submit import submission
+
+    draws = iter([taken, "SP-2611-NEW000"])
+    monkeypatch.setattr(submission, "new_tracking_number", lambda at: next(draws))
+    # When
+    response = citizen.submit(citizen.body())
+    # Then
+    assert response.status == 201 and response.body["id"] == "SP-2611-NEW000"
+    assert tables["ApplicationsTable"].scan()["Count"] == 2
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=aws.refs["UploadsBucket"])["Contents"]]
+    assert len([k for k in keys if k.startswith(f"applications/{taken}/")]) == 1
+    assert len([k for k in keys if k.startswith("applications/SP-2611-NEW000/")]) == 1
+
+
+def test_a_queue_that_fails_does_not_undo_a_stored_application(citizen, tables, monkeypatch):
+    # Given
+    from functions.submit import submission
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr(submission, "enqueue", broken)
+    # When
+    response = citizen.submit(citizen.body())
+    # Then
+    assert response.status == 201
+    assert tables["ApplicationsTable"].get_item(Key={"id": response.body["id"]})["Item"]["status"] == "SUBMITTED"
