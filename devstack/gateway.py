@@ -5,19 +5,18 @@ import gzip
 import json
 import mimetypes
 import re
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from devstack.jwt_authorizer import JwtAuthorizer, JwtRejected, claims_as_api_gateway_gives_them
 from devstack.lambda_runtime import Functions
 from devstack.mailbox import Mailbox
+from devstack.serving import BackgroundServer
 from devstack.template import Route
 from functions.shared.observability import logger
 
@@ -43,7 +42,7 @@ class CompiledRoute:
         return found.groupdict() if found else None
 
 
-class Gateway:
+class Gateway(BackgroundServer):
     """Serves /api/* through the functions, the static site from frontend/, and the mailbox."""
 
     def __init__(
@@ -59,30 +58,12 @@ class Gateway:
         self.functions = functions
         self.site_dir = site_dir.resolve()
         self.mailbox = mailbox
-        self.server: BaseWSGIServer = make_server(host, port, self.wsgi, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
+        super().__init__(self.wsgi, host, port, "gateway")
 
     def configure(self, routes: list[Route], authorizers: dict[str, JwtAuthorizer]) -> None:
         """Serve these routes (most specific first) with these JWT authorizers."""
         self.routes = sorted((CompiledRoute(r) for r in routes), key=lambda r: r.rank)
         self.authorizers = authorizers
-
-    @property
-    def url(self) -> str:
-        """The site's base URL, e.g. http://127.0.0.1:3000."""
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> None:
-        """Serve in a background thread."""
-        self.thread.start()
-
-    def stop(self) -> None:
-        """Stop serving."""
-        if self.thread.is_alive():
-            self.server.shutdown()
-            self.thread.join(timeout=5)
-        self.server.server_close()
 
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The WSGI entry point."""

@@ -4,7 +4,8 @@ import threading
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+
+from devstack.serving import BackgroundServer
 
 
 class SerializedApp:
@@ -27,29 +28,9 @@ class QuietRequestHandler(MotoRequestHandler):
         """Say nothing."""
 
 
-class MotoServer:
-    """A threaded moto server bound to loopback only."""
+class MotoServer(BackgroundServer):
+    """A threaded moto server bound to loopback only; `url` is the endpoint every boto3 client is pointed at."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = SerializedApp(DomainDispatcherApplication(create_backend_app))
-        self.server: BaseWSGIServer = make_server(
-            host, port, self.app, threaded=True, request_handler=QuietRequestHandler
-        )
-        self.thread = threading.Thread(target=self.server.serve_forever, name="moto", daemon=True)
-
-    @property
-    def url(self) -> str:
-        """The endpoint every boto3 client is pointed at."""
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> None:
-        """Serve in a background thread."""
-        self.thread.start()
-
-    def stop(self) -> None:
-        """Stop serving and wait for the thread."""
-        if self.thread.is_alive():
-            self.server.shutdown()
-            self.thread.join(timeout=5)
-        self.server.server_close()
+        super().__init__(self.app, host, port, "moto", request_handler=QuietRequestHandler)

@@ -35,6 +35,33 @@ class RunningStack:
         """The local mailbox page (its JSON at mailbox_url + '.json')."""
         return self.info["mailbox_url"]
 
+    def client(self, service: str) -> Any:
+        """A boto3 client for the stack's moto server."""
+        return self._session().client(service, endpoint_url=self.info["aws_endpoint_url"])
+
+    def resource(self, service: str) -> Any:
+        """A boto3 service resource for the stack's moto server (e.g. "dynamodb")."""
+        return self._session().resource(service, endpoint_url=self.info["aws_endpoint_url"])
+
+    def _session(self) -> Any:
+        import boto3
+
+        return boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.info["region"]
+        )
+
+    def wait_for_queue_drained(self, queue: str, timeout_s: float = 30) -> None:
+        """Wait until the poller has taken every message off a queue (by logical id) and finished with it."""
+        sqs = self.client("sqs")
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            counts = sqs.get_queue_attributes(QueueUrl=self.info["resources"][queue], AttributeNames=names)
+            if all(int(v) == 0 for v in counts["Attributes"].values()):
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{queue} did not drain in {timeout_s} s")
+
 
 def start_stack(state_file: Path, log_path: Path, timeout_s: float = 60) -> RunningStack:
     """Run `python -m devstack` on free ports and wait for its state file."""

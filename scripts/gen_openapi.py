@@ -1,9 +1,10 @@
 """Generate functions/shared/openapi.json (what GET /api/openapi.json serves) from every function's routes."""
 
-import argparse
 import json
 import sys
 from pathlib import Path
+
+from generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "functions" / "shared" / "openapi.json"
@@ -17,20 +18,5 @@ def render() -> str:
     return json.dumps(generate_document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def main() -> int:
-    """Write the document, or with --check fail when the committed one is out of date."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args()
-    wanted = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text() != wanted:
-            print("functions/shared/openapi.json is out of date: run `make openapi`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(wanted)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_or_check(TARGET, render, "openapi", __doc__))

@@ -2,7 +2,6 @@
 
 import re
 
-import boto3
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -23,14 +22,10 @@ def site(local_stack, path: str) -> str:
 
 def return_application(local_stack, application_id: str, requirement_id: str, note: str) -> None:
     """Play the officer: start the review, then return the application asking for one document again."""
-    session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=local_stack.info["region"]
-    )
-    endpoint = local_stack.info["aws_endpoint_url"]
     resources = local_stack.info["resources"]
     tables = Tables(applications=resources["ApplicationsTable"], stats=resources["StatsTable"])
-    db = session.client("dynamodb", endpoint_url=endpoint)
-    table = session.resource("dynamodb", endpoint_url=endpoint).Table(tables.applications)
+    db = local_stack.client("dynamodb")
+    table = local_stack.resource("dynamodb").Table(tables.applications)
     record = get_application(table, application_id)
     assert record is not None
     record = transition(db, tables, record, Status.IN_REVIEW, actor="officer:test")

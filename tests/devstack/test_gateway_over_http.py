@@ -2,7 +2,6 @@
 
 import re
 
-import boto3
 import pytest
 import requests
 
@@ -15,13 +14,7 @@ GATEWAY_NOT_FOUND = {"message": "Not Found"}
 def cognito(local_stack):
     """The stack's Cognito (moto), with the ready-made users and one without any group."""
     info = local_stack.info
-    client = boto3.client(
-        "cognito-idp",
-        region_name=info["region"],
-        endpoint_url=info["aws_endpoint_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = local_stack.client("cognito-idp")
     client.admin_create_user(UserPoolId=info["user_pool_id"], Username="warga@example.com", MessageAction="SUPPRESS")
     client.admin_set_user_password(
         UserPoolId=info["user_pool_id"], Username="warga@example.com", Password="Warga-Biasa-2026", Permanent=True

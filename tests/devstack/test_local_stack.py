@@ -52,16 +52,8 @@ def test_the_stack_serves_the_catalogue_sites_site_and_mailbox_then_stops_cleanl
 
 def test_officer_login_from_the_state_file_gets_a_token_the_gateway_accepts(local_stack):
     # Given
-    import boto3
-
     info = local_stack.info
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=info["region"],
-        endpoint_url=info["aws_endpoint_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    cognito = local_stack.client("cognito-idp")
     # When
     result = cognito.initiate_auth(
         ClientId=info["user_pool_client_id"],

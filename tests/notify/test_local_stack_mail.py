@@ -7,7 +7,6 @@ import time
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 
@@ -16,28 +15,6 @@ from functions.shared.notifications import NotificationEvent, enqueue
 pytestmark = pytest.mark.stack
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _sqs(info: dict):
-    return boto3.client(
-        "sqs",
-        endpoint_url=info["aws_endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-def _settled(sqs, queue_url: str, timeout_s: float = 30) -> None:
-    """Wait until the poller has taken every message off the queue and finished with it."""
-    deadline = time.monotonic() + timeout_s
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    while time.monotonic() < deadline:
-        counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=names)["Attributes"]
-        if all(int(v) == 0 for v in counts.values()):
-            return
-        time.sleep(0.2)
-    raise AssertionError("the notifications queue did not drain")
 
 
 def _mail_to(stack, address: str, expected: int = 1, timeout_s: float = 30) -> list[dict]:
@@ -53,7 +30,7 @@ def _mail_to(stack, address: str, expected: int = 1, timeout_s: float = 30) -> l
 def test_a_queued_notification_reaches_the_mailbox_once_in_its_language(local_stack, make_notification):
     # Given an Indonesian and an English notification on the stack's queue, the first enqueued twice (a retry)
     info, run = local_stack.info, uuid.uuid4().hex[:10]
-    sqs, queue_url = _sqs(info), info["resources"]["NotificationsQueue"]
+    sqs, queue_url = local_stack.client("sqs"), info["resources"]["NotificationsQueue"]
     siti, budi = f"siti.{run}@example.com", f"budi.{run}@example.com"
     indonesian = make_notification(NotificationEvent.APPLICATION_SUBMITTED, "id", f"stack-{run}-1", siti)
     english = make_notification(NotificationEvent.BOOKING_CONFIRMED, "en", f"stack-{run}-2", budi)
@@ -62,7 +39,7 @@ def test_a_queued_notification_reaches_the_mailbox_once_in_its_language(local_st
 
     # When the stack's poller has handled them
     assert _mail_to(local_stack, siti) and _mail_to(local_stack, budi)
-    _settled(sqs, queue_url)
+    local_stack.wait_for_queue_drained("NotificationsQueue")
 
     # Then each person has exactly one e-mail, in their language, linking back to the stack's site
     (to_siti,) = _mail_to(local_stack, siti)
@@ -81,7 +58,7 @@ def test_a_queued_notification_reaches_the_mailbox_once_in_its_language(local_st
 def test_make_redrive_brings_a_dead_lettered_notification_to_the_mailbox_once(local_stack, make_notification, tmp_path):
     # Given a notification sitting in the stack's dead-letter queue (say, SES was down for its five tries)
     info, run = local_stack.info, uuid.uuid4().hex[:10]
-    sqs = _sqs(info)
+    sqs = local_stack.client("sqs")
     dewi = f"dewi.{run}@example.com"
     notification = make_notification(NotificationEvent.CONSULTATION_ANSWERED, "id", f"redrive-{run}", dewi)
     sqs.send_message(QueueUrl=info["resources"]["NotificationsDLQ"], MessageBody=notification.model_dump_json())
@@ -104,7 +81,7 @@ def test_make_redrive_brings_a_dead_lettered_notification_to_the_mailbox_once(lo
     # Then it was moved back once and e-mailed once
     assert "NotificationsDLQ → satupintu-local-NotificationsQueue: 1" in runs[0].stdout
     assert _mail_to(local_stack, dewi)
-    _settled(sqs, info["resources"]["NotificationsQueue"])
+    local_stack.wait_for_queue_drained("NotificationsQueue")
     (mail,) = _mail_to(local_stack, dewi)
     assert mail["subject"] == "Jawaban atas pertanyaan Anda (KS-000042)"
     assert "Untuk IUMK, NPWP tidak wajib." in mail["text"]

@@ -3,7 +3,6 @@
 import time
 import uuid
 
-import boto3
 import pytest
 import requests
 from submit_kit import FILES, VALID_NIK, form_values
@@ -23,26 +22,6 @@ def _mail_to(stack, address: str, timeout_s: float = 30) -> list[dict]:
         if mails or time.monotonic() > deadline:
             return mails
         time.sleep(0.2)
-
-
-def _queue_settled(stack, timeout_s: float = 30) -> None:
-    """Wait until the notify poller has taken every message off the queue and finished with it."""
-    info = stack.info
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=info["aws_endpoint_url"],
-        region_name=info["region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        counts = sqs.get_queue_attributes(QueueUrl=info["resources"]["NotificationsQueue"], AttributeNames=names)
-        if all(int(v) == 0 for v in counts["Attributes"].values()):
-            return
-        time.sleep(0.2)
-    raise AssertionError("the notifications queue did not drain")
 
 
 def _upload(api: str, requirement_id: str, content_type: str) -> str:
@@ -93,7 +72,7 @@ def test_real_files_and_a_submission_give_exactly_one_email_in_the_applicants_la
     assert retry.status_code == 201 and retry.json() == first.json()
     receipt = first.json()
     mails = _mail_to(local_stack, address)
-    _queue_settled(local_stack)
+    local_stack.wait_for_queue_drained("NotificationsQueue")
     mails = _mail_to(local_stack, address)
     assert len(mails) == 1
     (mail,) = mails
