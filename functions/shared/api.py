@@ -1,11 +1,15 @@
 """The one place that builds a function's HTTP resolver and maps every error to the API's error shape."""
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.errors import AppError, error_body
 from functions.shared.observability import logger
@@ -45,9 +49,34 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def is_json_or_empty(event: Mapping[str, Any]) -> bool:
+    """Tell whether a request carries no body, or a body declared as JSON (the only kind the API reads)."""
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    content_type = str(headers.get("content-type", "")).strip().lower()
+    return not event.get("body") or not content_type or content_type.startswith(content_types.APPLICATION_JSON)
+
+
+class JsonApiResolver(APIGatewayHttpResolver):
+    """An HTTP API resolver that reads request bodies as JSON and nothing else."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """Answer 415 to a body of another media type, else route the event."""
+        if is_json_or_empty(event):
+            return super().resolve(event, context)
+        # Powertools would parse forms and multipart on its own (a bad one ends in a 500) and a plain HTML
+        # form could post across sites without a CORS preflight; neither is a way into this API.
+        body = error_body(
+            "unsupported_media_type",
+            "Kirim isian sebagai JSON (Content-Type: application/json).",
+            "Send the body as JSON (Content-Type: application/json).",
+        )
+        response = json_response(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, body)
+        return ResponseBuilder(response).build(APIGatewayProxyEventV2(dict(event)))
+
+
 def create_resolver() -> APIGatewayHttpResolver:
-    """Build an HTTP API resolver with validation on and every error mapped in one way."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    """Build an HTTP API resolver with validation on, JSON bodies only, and every error mapped in one way."""
+    app = JsonApiResolver(enable_validation=True)
 
     @app.exception_handler(AppError)
     def _app_error(error: AppError) -> Response:
