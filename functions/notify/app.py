@@ -1,5 +1,9 @@
-"""Notify function: the only code that sends e-mail. Consumes the notifications queue; the rules live in sender.py."""
+"""Notify function: the only code that sends e-mail. Consumes the notifications queue; the rules live in sender.py.
 
+On a schedule it also relays the notification outbox (see functions/shared/notifications.py).
+"""
+
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -9,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.notify.sender import Outbox, Undelivered, deliver
 from functions.shared import aws
+from functions.shared.notifications import relay_outbox
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
@@ -62,5 +67,16 @@ def handle_notification(record: SQSRecord, lambda_context: LambdaContext) -> Non
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Process a batch from the notifications queue and report the records to retry."""
+    """Process a batch from the notifications queue (reporting the records to retry), or run a scheduled job."""
+    if "job" in event:
+        return run_job(event["job"], datetime.now(UTC))
     return process_partial_response(event, handle_notification, processor, context)
+
+
+def run_job(job: str, now: datetime) -> dict[str, Any]:
+    """Run one of the template's scheduled jobs for this function."""
+    if job != "relay_outbox":
+        raise ValueError(f"unknown job {job!r}")
+    relayed = relay_outbox(aws.table(get_settings().notification_outbox_table), now, aws.client("sqs"))
+    logger.info("scheduled job done", extra={"job": job, "count": relayed})
+    return {"job": job, "count": relayed}

@@ -1,10 +1,14 @@
-"""E-mail consultations: a citizen's question, stored for an officer and acknowledged by e-mail."""
+"""E-mail consultations: a citizen's question, stored for an officer and acknowledged by e-mail.
+
+The acknowledgement is committed with the question (notification outbox), then queued.
+"""
 
 from typing import Any
 
+from functions.shared import aws
 from functions.shared.applications import new_tracking_number, now_jakarta, timestamp
 from functions.shared.dynamo import from_item
-from functions.shared.notifications import Notification, NotificationEvent, enqueue
+from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
 from functions.submit.paging import decode_cursor, encode_cursor
 from functions.submit.schemas import ConsultationRequest
@@ -17,7 +21,7 @@ _INDEX_KEYS = {"id", "status", "created_at"}
 
 
 def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, request: ConsultationRequest) -> str:
-    """Store a question (status OPEN), queue its acknowledgement, and return its number.
+    """Store a question (status OPEN) with its acknowledgement in the outbox, queue that, and return its number.
 
     :raises Unprocessable: the service named does not exist.
     """
@@ -25,6 +29,8 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
         load_service(catalogue, request.service_id)
     from botocore.exceptions import ClientError
 
+    # The plain client: the Table's own client would re-serialize these already typed items.
+    db = aws.client("dynamodb")
     now = now_jakarta()
     for _ in range(_ID_ATTEMPTS):
         consultation_id = new_tracking_number(now, PREFIX)
@@ -39,39 +45,46 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
         }
         if request.service_id:
             item["service_id"] = request.service_id
+        acknowledgement = _acknowledgement(item)
+        put = {
+            "Put": {
+                "TableName": table.name,
+                "Item": {k: {"S": v} for k, v in item.items()},
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        }
+        outbox = [outbox_put(acknowledgement, now=now)] if acknowledgement else []
         try:
-            table.put_item(Item=item, ConditionExpression="attribute_not_exists(id)")
+            db.transact_write_items(TransactItems=[put, *outbox])
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                continue
+            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                continue  # the number is taken: draw another
             raise
         break
     else:
         raise RuntimeError("no free consultation number after several draws")
     logger.info("consultation received", extra={"consultation_id": consultation_id})
-    _acknowledge(sqs, queue_url, item)
+    if acknowledgement:
+        dispatch([acknowledgement], sqs, queue_url, db)
     return consultation_id
 
 
-def _acknowledge(sqs: Any, queue_url: str, item: dict[str, Any]) -> None:
-    """Queue the acknowledgement; a failure is logged, the question stays stored for the officers."""
+def _acknowledgement(item: dict[str, Any]) -> Notification | None:
+    """Return the acknowledgement e-mail, or None (logged) if it cannot be built: the question is stored anyway."""
     notification_id = f"{NotificationEvent.CONSULTATION_RECEIVED}:{item['id']}"
     try:
-        enqueue(
-            Notification(
-                notification_id=notification_id,
-                event=NotificationEvent.CONSULTATION_RECEIVED,
-                to=item["email"],
-                locale=item["locale"],
-                facts={
-                    "name": without_nik_like_numbers(item["name"]),
-                    "consultation_id": item["id"],
-                    # People paste their NIK into questions; the e-mail copy must not carry it.
-                    "question": without_nik_like_numbers(item["question"]),
-                },
-            ),
-            sqs,
-            queue_url,
+        return Notification(
+            notification_id=notification_id,
+            event=NotificationEvent.CONSULTATION_RECEIVED,
+            to=item["email"],
+            locale=item["locale"],
+            facts={
+                "name": without_nik_like_numbers(item["name"]),
+                "consultation_id": item["id"],
+                # People paste their NIK into questions; the e-mail copy must not carry it.
+                "question": without_nik_like_numbers(item["question"]),
+            },
         )
     except Exception as error:
         logger.error(
@@ -79,6 +92,7 @@ def _acknowledge(sqs: Any, queue_url: str, item: dict[str, Any]) -> None:
             extra={"notification_id": notification_id, "error_type": type(error).__name__},
         )
         metrics.add_metric(name="NotificationsNotQueued", unit="Count", value=1)
+        return None
 
 
 def list_consultations(table: Any, status: str, cursor: str | None, limit: int) -> dict[str, Any]:

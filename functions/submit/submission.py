@@ -29,7 +29,7 @@ from functions.shared.applications import (
 from functions.shared.catalogue import get_service
 from functions.shared.errors import Conflict, Unprocessable
 from functions.shared.nik import validate_nik
-from functions.shared.notifications import Notification, NotificationEvent, enqueue
+from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 from functions.submit import uploads
@@ -58,6 +58,7 @@ class Deps:
     sqs: Any
     uploads_bucket: str
     notifications_queue_url: str
+    notification_outbox_table: str
     access_token_key_id: str
 
     @classmethod
@@ -76,6 +77,7 @@ class Deps:
             sqs=aws.client("sqs"),
             uploads_bucket=settings.uploads_bucket,
             notifications_queue_url=settings.notifications_queue_url,
+            notification_outbox_table=settings.notification_outbox_table,
             access_token_key_id=settings.access_token_key_id,
         )
 
@@ -276,8 +278,11 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
             updated_at=at,
         )
         claims = uploads.claim_items(deps.uploads_table_name, checked, application_id, now)
+        # The e-mail is committed with the application (outbox, after the claims so their indices hold).
+        notification = submitted_notification(record, service, token, 0, at)
+        outbox = [outbox_put(notification, deps.notification_outbox_table, now)] if notification else []
         try:
-            create_application(deps.db, deps.tables, record, claims)
+            create_application(deps.db, deps.tables, record, [*claims, *outbox])
         except TrackingNumberTaken:
             uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
             continue
@@ -297,7 +302,7 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
         extra={"application_id": record.id, "service_id": record.service_id, "documents": len(documents)},
     )
     metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
-    notify_submitted(record, service, token, deps)
+    dispatch_notification(notification, deps)
     return {"id": record.id, "status": record.status.value, "submitted_at": record.submitted_at, "warnings": warnings}
 
 
@@ -337,6 +342,9 @@ def resubmit_documents(
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, documents, now)
     at = timestamp(now)
+    token = derive_access_token(record.id, deps.kms, deps.access_token_key_id)
+    notification = submitted_notification(record, service, token, len(record.history), at)
+    outbox = [outbox_put(notification, deps.notification_outbox_table, now)] if notification else []
     try:
         stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
     except uploads.UploadVanished as vanished:
@@ -355,7 +363,7 @@ def resubmit_documents(
             actor=APPLICANT_ACTOR,
             at=now,
             changes=changes,
-            extra_items=uploads.claim_items(deps.uploads_table_name, checked, record.id, now),
+            extra_items=[*uploads.claim_items(deps.uploads_table_name, checked, record.id, now), *outbox],
         )
     except TransactionCancelled as cancelled:
         uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in stored])
@@ -365,8 +373,7 @@ def resubmit_documents(
         raise
     uploads.discard_objects(deps.s3, deps.uploads_bucket, [uploads.incoming_key(u.upload_id) for u in checked])
     logger.info("returned application completed", extra={"application_id": record.id, "documents": len(stored)})
-    token = derive_access_token(record.id, deps.kms, deps.access_token_key_id)
-    notify_submitted(updated, service, token, deps)
+    dispatch_notification(notification, deps)
     return updated
 
 
@@ -375,11 +382,16 @@ def without_nik_like_numbers(text: str) -> str:
     return _NIK_LIKE.sub(lambda m: "•" * (len(m.group()) - 4) + m.group()[-4:], text)
 
 
-def notify_submitted(record: ApplicationRecord, service: dict[str, Any], token: str, deps: Deps) -> None:
-    """Queue the applicant's ``application.submitted`` e-mail; a failure is logged, never undoes the submission."""
-    notification_id = f"{NotificationEvent.APPLICATION_SUBMITTED}:{record.id}:{len(record.history) - 1}"
+def submitted_notification(
+    record: ApplicationRecord, service: dict[str, Any], token: str, step: int, submitted_at: str
+) -> Notification | None:
+    """Return the applicant's ``application.submitted`` e-mail for history entry `step`, or None if it cannot be built.
+
+    A notification that cannot be built is logged and never stops the submission: the person keeps their number.
+    """
+    notification_id = f"{NotificationEvent.APPLICATION_SUBMITTED}:{record.id}:{step}"
     try:
-        notification = Notification(
+        return Notification(
             notification_id=notification_id,
             event=NotificationEvent.APPLICATION_SUBMITTED,
             to=record.applicant.email,
@@ -390,15 +402,21 @@ def notify_submitted(record: ApplicationRecord, service: dict[str, Any], token: 
                 "service_id": record.service_id,
                 "service_name_id": service["name_id"],
                 "service_name_en": service["name_en"],
-                "submitted_at": record.history[-1].at,
-                "resubmission": len(record.history) > 1,
+                "submitted_at": submitted_at,
+                "resubmission": step > 0,
             },
             link_token=token,
         )
-        enqueue(notification, deps.sqs, deps.notifications_queue_url)
-    except Exception as error:  # the application is stored: the person keeps their number and token anyway
+    except Exception as error:
         logger.error(
             "notification not queued",
             extra={"notification_id": notification_id, "error_type": type(error).__name__},
         )
         metrics.add_metric(name="NotificationsNotQueued", unit="Count", value=1)
+        return None
+
+
+def dispatch_notification(notification: Notification | None, deps: Deps) -> None:
+    """Queue a committed notification now; if the queue fails it stays in the outbox for the relay."""
+    if notification:
+        dispatch([notification], deps.sqs, deps.notifications_queue_url, deps.db, deps.notification_outbox_table)

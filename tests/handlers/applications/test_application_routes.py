@@ -270,16 +270,30 @@ def test_a_tracking_number_that_is_taken_is_drawn_again(citizen, tables, s3, aws
     assert len([k for k in keys if k.startswith("applications/SP-2611-NEW000/")]) == 1
 
 
-def test_a_queue_that_fails_does_not_undo_a_stored_application(citizen, tables, monkeypatch):
+def test_a_queue_that_fails_does_not_undo_a_stored_application_and_leaves_its_email_in_the_outbox(
+    citizen, tables, queued, monkeypatch
+):
     # Given
-    from functions.submit import submission
+    from functions.shared import notifications
 
     def broken(*args, **kwargs):
         raise RuntimeError("queue unavailable")
 
-    monkeypatch.setattr(submission, "enqueue", broken)
+    monkeypatch.setattr(notifications, "enqueue", broken)
     # When
     response = citizen.submit(citizen.body())
     # Then
     assert response.status == 201
-    assert tables["ApplicationsTable"].get_item(Key={"id": response.body["id"]})["Item"]["status"] == "SUBMITTED"
+    application_id = response.body["id"]
+    assert tables["ApplicationsTable"].get_item(Key={"id": application_id})["Item"]["status"] == "SUBMITTED"
+    (left,) = tables["NotificationOutboxTable"].scan()["Items"]
+    assert left["notification_id"] == f"application.submitted:{application_id}:0"
+    assert queued() == []
+
+
+def test_a_submission_whose_email_is_queued_leaves_nothing_in_the_outbox(citizen, tables, queued):
+    # When
+    receipt = citizen.submit(citizen.body()).body
+    # Then
+    assert [m["notification_id"] for m in queued()] == [f"application.submitted:{receipt['id']}:0"]
+    assert tables["NotificationOutboxTable"].scan()["Count"] == 0

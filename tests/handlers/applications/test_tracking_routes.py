@@ -130,6 +130,42 @@ def test_a_returned_application_goes_back_to_submitted_with_its_number_and_histo
     assert (stats_after["returned"], stats_after["new"]) == (stats_before["returned"] - 1, stats_before["new"] + 1)
     messages = queued()
     assert [m["notification_id"] for m in messages] == [f"application.submitted:{receipt['id']}:3"]
+    assert tables["NotificationOutboxTable"].scan()["Count"] == 0
+
+
+def test_a_completed_application_whose_queue_fails_keeps_its_email_in_the_outbox_for_the_relay(
+    citizen, officer, tables, queued, monkeypatch
+):
+    # Given a returned application, and a queue that fails from now on
+    import datetime as dt
+
+    from functions.shared import notifications
+
+    receipt = _submitted(citizen, "sktm")
+    queued()  # the first acknowledgement
+    officer.returns(receipt["id"], ["fc_kk"])
+    new_kk = citizen.upload("sktm", "fc_kk", image_bytes("JPEG"), content_type="image/jpeg")
+    working = notifications.enqueue
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr(notifications, "enqueue", broken)
+    # When
+    response = citizen.api.post(
+        f"/api/applications/{receipt['id']}/documents",
+        {"documents": [{"requirement_id": "fc_kk", "upload_id": new_kk}]},
+        headers={"Authorization": f"Bearer {receipt['access_token']}"},
+    )
+    # Then the change stands, its e-mail waits in the outbox, and the relay queues it once the queue works
+    assert response.status == 200 and response.body["status"] == "SUBMITTED"
+    (left,) = tables["NotificationOutboxTable"].scan()["Items"]
+    assert left["notification_id"] == f"application.submitted:{receipt['id']}:3"
+    assert queued() == []
+    monkeypatch.setattr(notifications, "enqueue", working)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+    assert notifications.relay_outbox(tables["NotificationOutboxTable"], later) == 1
+    assert [m["notification_id"] for m in queued()] == [f"application.submitted:{receipt['id']}:3"]
 
 
 def test_a_returned_application_without_what_was_asked_for_stays_returned(citizen, officer, tables):
