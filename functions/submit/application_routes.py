@@ -11,7 +11,7 @@ from functions.shared.access_tokens import derive_access_token
 from functions.shared.api import json_response
 from functions.shared.applications import ApplicationRecord
 from functions.shared.catalogue import get_service
-from functions.shared.idempotency import require_key, run_once
+from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
 from functions.shared.settings import get_settings
 from functions.submit import tracking
 from functions.submit.schemas import ResubmissionRequest, SubmissionReceipt, SubmissionRequest, TrackingView, created
@@ -34,7 +34,13 @@ def submit(
     submission: Annotated[SubmissionRequest, Body()],
     idempotency_key: Annotated[
         str | None,
-        Header(alias="Idempotency-Key", max_length=128, description="Kunci unik per pengajuan / one per submission"),
+        Header(
+            alias="Idempotency-Key",
+            max_length=128,
+            description="Kunci unik per pengajuan / one per submission",
+            # Documented only: require_key checks it, so a bad key gets its own clear 400.
+            json_schema_extra={"pattern": KEY_PATTERN.pattern, "minLength": 8},
+        ),
     ] = None,
 ) -> Response[SubmissionReceipt]:
     """Check and store an application once per Idempotency-Key; answer with its number and access token."""
