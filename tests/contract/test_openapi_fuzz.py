@@ -81,14 +81,18 @@ class InProcessApi:
         self.functions = Functions(template)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        """Answer one request as API Gateway's HTTP API would (officer routes are not fuzzed: no token here)."""
+        """Answer one request as API Gateway's HTTP API would; no request here carries an officer's token."""
         request = Request(environ)
         for compiled in self.routes:
             params = compiled.match(request.method, request.path)
-            if params is not None and not compiled.route.authorizer:
+            if params is None:
+                continue
+            if compiled.route.authorizer:
+                response = Response('{"message":"Unauthorized"}', 401, content_type="application/json")
+            else:
                 event = http_api_event(request, compiled.route, params, None)
                 response = lambda_result_to_response(self.functions.invoke(compiled.route.function, event))
-                break
+            break
         else:
             response = Response('{"message":"Not Found"}', 404, content_type="application/json")
         return response(environ, start_response)
