@@ -9,6 +9,7 @@ import boto3
 from devstack.template import Resolver, resources_of_type
 
 ACCOUNT_ID = "123456789012"
+REGION = "ap-southeast-3"  # Jakarta
 
 
 @dataclass
@@ -246,3 +247,46 @@ def function_environment(template: dict[str, Any], resolver: Resolver, function:
     props = template["Resources"][function]["Properties"]
     variables.update((props.get("Environment") or {}).get("Variables", {}))
     return {k: str(resolver.resolve(v)) for k, v in variables.items()}
+
+
+def fake_aws_environment(endpoint: str | None = None, log_level: str = "WARNING") -> dict[str, str]:
+    """The environment that keeps boto3 on moto: fixed test credentials, Jakarta, no tracing or metrics.
+
+    With an endpoint, every client talks to that moto server; without, to moto in-process (`mock_aws`).
+    """
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": log_level,
+    }
+    if endpoint:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    return env
+
+
+def provision(
+    session: boto3.session.Session,
+    template: dict[str, Any],
+    stage: str,
+    site_url: str,
+    functions: list[str] | None = None,
+) -> tuple[LocalResources, Resolver, dict[str, str]]:
+    """Create every resource of the template and return them, their resolver, and the functions' environment.
+
+    The environment is the union of the named functions' variables (all functions by default), less
+    POWERTOOLS_SERVICE_NAME, which differs per function.
+    """
+    parameters = {name: str(p.get("Default", "")) for name, p in template.get("Parameters", {}).items()}
+    parameters.update({"Stage": stage, "PublicUrl": site_url})
+    created, resolver = create_all(session, template, parameters, site_url)
+    names = functions or [k for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"]
+    env: dict[str, str] = {}
+    for function in names:
+        env.update(function_environment(template, resolver, function))
+    env.pop("POWERTOOLS_SERVICE_NAME", None)
+    return created, resolver, env

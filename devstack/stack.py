@@ -15,9 +15,9 @@ from devstack.lambda_runtime import Functions
 from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer
 from devstack.pollers import QueuePoller, Scheduler
-from devstack.template import ROOT, functions, http_routes, load_template, queue_sources, schedule_sources
+from devstack.template import ROOT, http_routes, load_template, queue_sources, schedule_sources
 
-REGION = "ap-southeast-3"  # Jakarta
+REGION = res.REGION
 OFFICER = {"username": "petugas@satupintu.local", "password": "Petugas-Lokal-2026"}
 ADMIN = {"username": "admin@satupintu.local", "password": "Admin-Lokal-2026"}
 
@@ -32,21 +32,6 @@ class StackOptions:
     stage: str = "local"
     seed: bool = True
     retry_delay_s: int = 2
-
-
-def _local_aws_environment(endpoint: str) -> dict[str, str]:
-    """What every boto3 client in this process needs to talk to moto and nothing else."""
-    return {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "AWS_ENDPOINT_URL": endpoint,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
-    }
 
 
 class LocalStack:
@@ -67,7 +52,7 @@ class LocalStack:
         opts = self.options
         self.moto = MotoServer(opts.host, opts.aws_port)
         self.moto.start()
-        os.environ.update(_local_aws_environment(self.moto.url))
+        os.environ.update(res.fake_aws_environment(self.moto.url, os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")))
         session = boto3.session.Session(region_name=REGION)
 
         # The gateway's socket first, so the site URL (and the e-mail links) know its port.
@@ -76,16 +61,8 @@ class LocalStack:
         self.gateway = Gateway(self.functions, ROOT / "frontend", mailbox, opts.host, opts.port)
         site_url = self.gateway.url
 
-        parameters = {**self._parameter_defaults(), "Stage": opts.stage, "PublicUrl": site_url}
-        self.resources, resolver = res.create_all(session, self.template, parameters, site_url)
-        for function in functions(self.template):
-            os.environ.update(
-                {
-                    k: v
-                    for k, v in res.function_environment(self.template, resolver, function).items()
-                    if k != "POWERTOOLS_SERVICE_NAME"
-                }
-            )
+        self.resources, resolver, environment = res.provision(session, self.template, opts.stage, site_url)
+        os.environ.update(environment)
         from functions.shared.aws import reset_clients
         from functions.shared.settings import get_settings
 
@@ -140,9 +117,6 @@ class LocalStack:
             "resources": {k: v for k, v in self.resources.refs.items() if k not in {"SiteDistribution", "HttpApi"}},
         }
         return self.info
-
-    def _parameter_defaults(self) -> dict[str, str]:
-        return {name: str(p.get("Default", "")) for name, p in self.template.get("Parameters", {}).items()}
 
     def _create_users(self, cognito: Any, pool_id: str) -> None:
         """Create the ready-made officer (group officer) and admin (groups officer and admin)."""

@@ -29,16 +29,7 @@ SITE_URL = "http://127.0.0.1:3000"
 @pytest.fixture
 def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake credentials and the Jakarta region, with no endpoint: boto3 can only reach moto."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-    }.items():
+    for name, value in res.fake_aws_environment().items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
@@ -47,16 +38,10 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.LocalResources]:
     """Every resource of template.yaml created in moto (in-process), and the functions' environment set."""
     with mock_aws():
-        template = load_template()
         session = boto3.session.Session(region_name=REGION)
-        parameters = {name: str(p.get("Default", "")) for name, p in template["Parameters"].items()}
-        parameters.update({"Stage": "test", "PublicUrl": SITE_URL})
-        created, resolver = res.create_all(session, template, parameters, SITE_URL)
-        for function in template["Resources"]:
-            if template["Resources"][function]["Type"] == "AWS::Serverless::Function":
-                for name, value in res.function_environment(template, resolver, function).items():
-                    if name != "POWERTOOLS_SERVICE_NAME":
-                        monkeypatch.setenv(name, value)
+        created, _, environment = res.provision(session, load_template(), "test", SITE_URL)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         reset_clients()
         clear_catalogue_cache()

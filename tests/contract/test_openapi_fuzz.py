@@ -107,28 +107,13 @@ public_schema = schema.exclude(path_regex=r"^/api/officer/")
 def api_on_moto() -> Iterator[None]:
     """Every resource of template.yaml on moto, the functions' environment set, and the catalogue seeded."""
     with pytest.MonkeyPatch.context() as env, mock_aws():
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "CRITICAL",
-        }.items():
+        for name, value in res.fake_aws_environment(log_level="CRITICAL").items():
             env.setenv(name, value)
         env.delenv("AWS_ENDPOINT_URL", raising=False)
-        template = load_template()
         session = boto3.session.Session(region_name=REGION)
-        parameters = {name: str(p.get("Default", "")) for name, p in template["Parameters"].items()}
-        parameters.update({"Stage": "test", "PublicUrl": SITE_URL})
-        created, resolver = res.create_all(session, template, parameters, SITE_URL)
-        for function, resource in template["Resources"].items():
-            if resource["Type"] == "AWS::Serverless::Function":
-                for name, value in res.function_environment(template, resolver, function).items():
-                    if name != "POWERTOOLS_SERVICE_NAME":
-                        env.setenv(name, value)
+        created, _, environment = res.provision(session, load_template(), "test", SITE_URL)
+        for name, value in environment.items():
+            env.setenv(name, value)
         get_settings.cache_clear()
         reset_clients()
         clear_catalogue_cache()

@@ -40,24 +40,13 @@ def stack() -> Any:
     server = MotoServer("127.0.0.1", 0)
     server.start()
     with pytest.MonkeyPatch.context() as env:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "AWS_ENDPOINT_URL": server.url,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-        }.items():
+        for name, value in res.fake_aws_environment(server.url).items():
             env.setenv(name, value)
-        template = load_template()
         session = boto3.session.Session(region_name=REGION)
-        parameters = {name: str(p.get("Default", "")) for name, p in template["Parameters"].items()}
-        parameters.update({"Stage": "race", "PublicUrl": "http://127.0.0.1:3000"})
-        created, resolver = res.create_all(session, template, parameters, "http://127.0.0.1:3000")
-        for name, value in res.function_environment(template, resolver, "SubmitFunction").items():
+        created, _, environment = res.provision(
+            session, load_template(), "race", "http://127.0.0.1:3000", functions=["SubmitFunction"]
+        )
+        for name, value in environment.items():
             env.setenv(name, value)
         get_settings.cache_clear()
         reset_clients()
