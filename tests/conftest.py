@@ -1,5 +1,6 @@
 """Fixtures every test shares: AWS on moto built from template.yaml, an API client, the local stack."""
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,29 @@ from functions.shared.settings import get_settings
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-3"
 SITE_URL = "http://127.0.0.1:3000"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--clock-shift-days N` runs the whole session with the clock moved N days ahead (no test may care)."""
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        help="move this process's clock N days ahead for the whole session, to prove no test depends on today",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shifted_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Move the clock ahead (and let it tick) when --clock-shift-days is given; tests that pin time still can."""
+    days = request.config.getoption("--clock-shift-days")
+    if not days:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 On a schedule it also relays the notification outbox (see functions/shared/notifications.py).
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.notify.sender import Outbox, Undelivered, deliver
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.notifications import relay_outbox
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
@@ -69,7 +69,7 @@ def handle_notification(record: SQSRecord, lambda_context: LambdaContext) -> Non
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Process a batch from the notifications queue (reporting the records to retry), or run a scheduled job."""
     if "job" in event:
-        return run_job(event["job"], datetime.now(UTC))
+        return run_job(event["job"], clock.now())
     return process_partial_response(event, handle_notification, processor, context)
 
 

@@ -16,13 +16,15 @@ added when a template is loaded (e-mail clients ignore style sheets), so the loo
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from string import Template
 from typing import Any
 from urllib.parse import quote
 
+from functions.shared import clock
+from functions.shared.clock import JAKARTA
 from functions.shared.notifications import FactValue, Notification
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -31,7 +33,7 @@ SENDER_NAME = "Satu Pintu — DPMPTSP"
 
 # Indonesia keeps no daylight saving time: Jakarta is UTC+7 all year, so no time-zone database is needed
 # (Lambda's Python runtime ships none).
-WIB = timezone(timedelta(hours=7), "WIB")
+WIB = JAKARTA
 
 _MONTHS = {
     "id": (
@@ -316,7 +318,7 @@ def to_mime(email: RenderedEmail, *, sender: str, to: str, notification: Notific
     message["To"] = to
     message["Subject"] = email.subject
     # SES sets its own Date and Message-ID; these stay for the local mailbox and for any other transport.
-    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Date"] = format_datetime(clock.now())
     # RFC 3834: an automatic message, so out-of-office robots do not answer it.
     message["Auto-Submitted"] = "auto-generated"
     # Which notification this e-mail is, for support and for tracing a delivery through SES events.

@@ -1,13 +1,13 @@
 """Queue function: service points, slots, bookings, waitlist, check-in and occupancy."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.queue import schedules, site_routes
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
@@ -24,7 +24,7 @@ for _router in ROUTERS:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Run a scheduled job (EventBridge Scheduler sends the template's Input) or route an HTTP API event."""
     if "job" in event:
-        return run_job(event["job"], datetime.now(UTC))
+        return run_job(event["job"], clock.now())
     return app.resolve(event, context)
 
 

@@ -8,12 +8,11 @@ Booking items in the bookings table (the layout every booking writer keeps):
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from functions.shared.clock import JAKARTA
 from functions.shared.dynamo import query_all
 from functions.shared.notifications import Notification, NotificationEvent, enqueue
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 # A visitor who has not checked in this long after their slot ended is a no-show.
 NO_SHOW_GRACE = timedelta(minutes=30)
 

@@ -19,12 +19,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.shared import stats
+from functions.shared.clock import JAKARTA
 from functions.shared.dynamo import from_item, to_item
 from functions.shared.errors import Conflict
 from functions.shared.settings import get_settings
-
-# Jakarta keeps UTC+7 all year: the office's dates and the statistics' days are Jakarta dates.
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 class Status(StrEnum):
@@ -154,11 +152,6 @@ class TransactionCancelled(Exception):
         self.failed = failed
 
 
-def now_jakarta() -> dt.datetime:
-    """Return the current time in Jakarta."""
-    return dt.datetime.now(JAKARTA)
-
-
 def timestamp(at: dt.datetime) -> str:
     """Return a time as the API and the tables write it: Jakarta, ISO 8601, milliseconds, with offset.
 
@@ -253,8 +246,8 @@ def transition(
     to_status: Status,
     *,
     actor: str,
+    at: dt.datetime,
     note: str | None = None,
-    at: dt.datetime | None = None,
     changes: dict[str, Any] | None = None,
     extra_items: list[dict[str, Any]] | None = None,
 ) -> ApplicationRecord:
@@ -276,7 +269,7 @@ def transition(
     reserved = {"id", "status", "version", "history", "updated_at", "service_id"} & changes.keys()
     if reserved:
         raise ValueError(f"transition sets these itself: {sorted(reserved)}")
-    at_text = timestamp(at or now_jakarta())
+    at_text = timestamp(at)
     entry = HistoryEntry(status=to_status, at=at_text, actor=actor, note=note)
 
     names = {"#status": "status", "#version": "version", "#history": "history", "#updated": "updated_at"}

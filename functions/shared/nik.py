@@ -15,14 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from functions.shared import wilayah
+from functions.shared import clock, wilayah
 
 NIK_LENGTH = 16
 # Women's birth days are written with 40 added (a woman born on the 5th has day 45).
 FEMALE_DAY_OFFSET = 40
 # DKI Jakarta keeps Western Indonesia Time all year (UTC+7, no daylight saving), so "today"
 # for the century rule is the Jakarta date, not the server's UTC date.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 _DIGITS = frozenset("0123456789")
 
 
@@ -98,11 +97,6 @@ class NikCheck:
     serial: str | None = field(default=None, repr=False)
 
 
-def jakarta_today() -> dt.date:
-    """Return today's date in Jakarta (UTC+7)."""
-    return dt.datetime.now(WIB).date()
-
-
 def validate_nik(nik: str, *, today: dt.date | None = None) -> NikCheck:
     """Check a NIK and return its errors, warnings and parsed parts.
 
@@ -134,7 +128,7 @@ def validate_nik(nik: str, *, today: dt.date | None = None) -> NikCheck:
     elif district_code not in wilayah.districts():
         warnings.append(NIK_DISTRICT_MESSAGE)
 
-    birth_date, sex, date_errors = _read_birth_date(nik[6:12], today or jakarta_today())
+    birth_date, sex, date_errors = _read_birth_date(nik[6:12], today or clock.today())
     errors.extend(date_errors)
 
     serial = nik[12:16]

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
@@ -110,7 +110,7 @@ OUTBOX_TTL_S = 7 * 24 * 3600
 
 def outbox_put(notification: Notification, table_name: str | None = None, now: dt.datetime | None = None) -> dict:
     """Return the TransactWriteItems entry that stores a notification in the outbox, in the caller's transaction."""
-    epoch = int((now or dt.datetime.now(dt.UTC)).timestamp())
+    epoch = int((now or clock.now()).timestamp())
     return {
         "Put": {
             "TableName": table_name or get_settings().notification_outbox_table,

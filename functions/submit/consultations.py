@@ -5,8 +5,8 @@ The acknowledgement is committed with the question (notification outbox), then q
 
 from typing import Any
 
-from functions.shared import aws
-from functions.shared.applications import new_tracking_number, now_jakarta, timestamp
+from functions.shared import aws, clock
+from functions.shared.applications import new_tracking_number, timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
@@ -31,7 +31,7 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
 
     # The plain client: the Table's own client would re-serialize these already typed items.
     db = aws.client("dynamodb")
-    now = now_jakarta()
+    now = clock.now()
     for _ in range(_ID_ATTEMPTS):
         consultation_id = new_tracking_number(now, PREFIX)
         item = {

@@ -7,9 +7,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from functions.shared import aws, stats
+from functions.shared import aws, clock, stats
 from functions.shared.api import json_response
-from functions.shared.applications import now_jakarta
 from functions.shared.errors import Unprocessable
 from functions.shared.settings import get_settings
 from functions.submit.schemas import Statistics
@@ -64,6 +63,6 @@ def get_statistics(
     date_to: Annotated[str | None, Query(alias="to", pattern=DATE, description="YYYY-MM-DD (WIB)")] = None,
 ) -> Response[Statistics]:
     """Return totals, daily events and per-service figures from the counters."""
-    start, end = date_range(date_from, date_to, now_jakarta().date())
+    start, end = date_range(date_from, date_to, clock.today())
     figures = stats.read_statistics(aws.table(get_settings().stats_table), start, end)
     return json_response(200, Statistics.model_validate(figures).model_dump(mode="json"), STATS_CACHE)

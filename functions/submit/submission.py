@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.access_tokens import derive_access_token, hash_access_token
 from functions.shared.applications import (
     APPLICANT_ACTOR,
@@ -22,7 +22,6 @@ from functions.shared.applications import (
     TransactionCancelled,
     create_application,
     new_tracking_number,
-    now_jakarta,
     timestamp,
     transition,
 )
@@ -102,9 +101,9 @@ def _detail(field: str, code: str, message_id: str, message_en: str) -> dict[str
     return {"field": field, "type": code, "message": message_id, "message_en": message_en}
 
 
-def check_nik(nik: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def check_nik(nik: str, today: dt.date) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Return the NIK's errors and warnings as details naming ``applicant.nik`` (never echoing it)."""
-    check = validate_nik(nik)
+    check = validate_nik(nik, today=today)
     errors = [_detail("applicant.nik", m.code, m.text_id, m.text_en) for m in check.errors]
     warnings = [
         {"field": "applicant.nik", "code": m.code, "message": m.text_id, "message_en": m.text_en}
@@ -241,9 +240,9 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     :raises Unprocessable: a field, the NIK, a missing requirement or an upload is not acceptable.
     """
     submission = SubmissionRequest.model_validate(request["payload"])
-    now = now or now_jakarta()
+    now = now or clock.now()
     service = load_service(deps.catalogue, submission.service_id)
-    nik_errors, warnings = check_nik(submission.applicant.nik)
+    nik_errors, warnings = check_nik(submission.applicant.nik, clock.today(now))
     values, field_errors = check_fields(service, submission.fields)
     errors = nik_errors + field_errors + check_document_requirements(service, submission.documents)
     if errors:
@@ -322,7 +321,7 @@ def resubmit_documents(
             "Only an application that was returned can take new documents.",
             code="not_returned",
         )
-    now = now or now_jakarta()
+    now = now or clock.now()
     service = load_service(deps.catalogue, record.service_id)
     errors = check_document_requirements(service, documents)
     if errors:

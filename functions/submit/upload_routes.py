@@ -6,9 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.api import json_response
-from functions.shared.applications import now_jakarta
 from functions.shared.settings import get_settings
 from functions.submit import uploads
 from functions.submit.schemas import UploadRequest, UploadTicket, created
@@ -28,6 +27,6 @@ def create_upload(upload: Annotated[UploadRequest, Body()]) -> Response[UploadTi
     settings = get_settings()
     service = load_service(aws.table(settings.catalogue_table), upload.service_id)
     ticket = uploads.issue_upload(
-        aws.table(settings.uploads_table), aws.client("s3"), settings.uploads_bucket, service, upload, now_jakarta()
+        aws.table(settings.uploads_table), aws.client("s3"), settings.uploads_bucket, service, upload, clock.now()
     )
     return json_response(201, UploadTicket.model_validate(ticket).model_dump(mode="json"))

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from functions.shared import clock
 from functions.shared.applications import Status, Tables, get_application, transition
 from functions.submit.schemas import TrackingView
 
@@ -28,13 +29,14 @@ def return_application(local_stack, application_id: str, requirement_id: str, no
     table = local_stack.resource("dynamodb").Table(tables.applications)
     record = get_application(table, application_id)
     assert record is not None
-    record = transition(db, tables, record, Status.IN_REVIEW, actor="officer:test")
+    record = transition(db, tables, record, Status.IN_REVIEW, actor="officer:test", at=clock.now())
     transition(
         db,
         tables,
         record,
         Status.RETURNED,
         actor="officer:test",
+        at=clock.now(),
         note=note,
         changes={"missing_requirements": [requirement_id]},
     )

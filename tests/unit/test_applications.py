@@ -116,7 +116,7 @@ def test_a_move_the_design_does_not_allow_is_a_conflict(store):
     record = get_application(applications, "SP-2611-AAAAAA")
     # When
     with pytest.raises(Conflict) as refused:
-        transition(db, names, record, Status.ISSUED, actor="officer:a")
+        transition(db, names, record, Status.ISSUED, actor="officer:a", at=START)
     # Then
     assert refused.value.code == "transition_not_allowed"
     assert get_application(applications, "SP-2611-AAAAAA").status == Status.SUBMITTED
@@ -126,11 +126,13 @@ def test_of_two_officers_deciding_at_once_only_one_wins(store):
     # Given: both read the application while it was IN_REVIEW
     db, names, applications, stats_table = store
     create_application(db, names, _record("SP-2611-BBBBBB", "sktm", START))
-    in_review = transition(db, names, get_application(applications, "SP-2611-BBBBBB"), Status.IN_REVIEW, actor="a")
+    in_review = transition(
+        db, names, get_application(applications, "SP-2611-BBBBBB"), Status.IN_REVIEW, actor="a", at=START
+    )
     # When
-    transition(db, names, in_review, Status.APPROVED, actor="officer:a")
+    transition(db, names, in_review, Status.APPROVED, actor="officer:a", at=START)
     with pytest.raises(Conflict) as lost:
-        transition(db, names, in_review, Status.REJECTED, actor="officer:b", note="terlambat")
+        transition(db, names, in_review, Status.REJECTED, actor="officer:b", at=START, note="terlambat")
     # Then
     assert lost.value.code == "stale_transition"
     final = get_application(applications, "SP-2611-BBBBBB")
@@ -145,13 +147,13 @@ def test_a_stale_read_loses_even_when_the_status_came_back_to_the_same_value(sto
     create_application(db, names, _record("SP-2611-CCCCCC", "sktm", START))
     record = get_application(applications, "SP-2611-CCCCCC")
     for status in (Status.IN_REVIEW, Status.RETURNED):
-        record = transition(db, names, record, status, actor="a")
+        record = transition(db, names, record, status, actor="a", at=START)
     stale = record
     for status in (Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED):
-        record = transition(db, names, record, status, actor="a")
+        record = transition(db, names, record, status, actor="a", at=START)
     # When / Then
     with pytest.raises(Conflict):
-        transition(db, names, stale, Status.SUBMITTED, actor=APPLICANT_ACTOR)
+        transition(db, names, stale, Status.SUBMITTED, actor=APPLICANT_ACTOR, at=START)
 
 
 def test_an_existing_tracking_number_is_refused_so_another_is_drawn(store):

@@ -44,6 +44,7 @@ def queued(aws: Any) -> Any:
 @pytest.fixture
 def officer(aws: Any) -> Any:
     """Moves applications through the shared transition, as the officer decisions will."""
+    from functions.shared import clock
     from functions.shared.applications import Status, Tables, get_application, transition
 
     db = boto3.client("dynamodb", region_name=REGION)
@@ -62,6 +63,7 @@ def officer(aws: Any) -> Any:
                     record,
                     status,
                     actor="officer:petugas",
+                    at=clock.now(),
                     note=note if last else None,
                     changes=changes if last else None,
                 )
