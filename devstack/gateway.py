@@ -55,15 +55,19 @@ class Gateway(BackgroundServer):
     ) -> None:
         self.routes: list[CompiledRoute] = []
         self.authorizers: dict[str, JwtAuthorizer] = {}
+        self.security_headers: dict[str, str] = {}
         self.functions = functions
         self.site_dir = site_dir.resolve()
         self.mailbox = mailbox
         super().__init__(self.wsgi, host, port, "gateway")
 
-    def configure(self, routes: list[Route], authorizers: dict[str, JwtAuthorizer]) -> None:
-        """Serve these routes (most specific first) with these JWT authorizers."""
+    def configure(
+        self, routes: list[Route], authorizers: dict[str, JwtAuthorizer], security_headers: dict[str, str]
+    ) -> None:
+        """Serve these routes (most specific first) with these JWT authorizers, and these headers on every answer."""
         self.routes = sorted((CompiledRoute(r) for r in routes), key=lambda r: r.rank)
         self.authorizers = authorizers
+        self.security_headers = security_headers
 
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The WSGI entry point."""
@@ -73,6 +77,11 @@ class Gateway(BackgroundServer):
         except Exception:
             logger.exception("gateway failure")
             response = Response('{"message":"Internal Server Error"}', 500, content_type="application/json")
+        for name, value in self.security_headers.items():
+            response.headers[name] = value
+        if request.path.startswith("/_mailbox"):
+            # The mailbox is a developer's tool, not a page of the site: it shows e-mails with their inline styles.
+            response.headers["Content-Security-Policy"] = MAILBOX_CSP
         return compress(request, response)(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -122,6 +131,27 @@ class Gateway(BackgroundServer):
         if content_type.startswith("text/") or content_type == "application/javascript":
             content_type += "; charset=utf-8"
         return Response(target.read_bytes(), content_type=content_type, headers={"Cache-Control": "no-cache"})
+
+
+MAILBOX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+# The AWS endpoints a page may reach (S3 for uploads, Cognito for sign-in) are all the one moto server here.
+_AWS_ORIGIN = re.compile(r"https://[a-z0-9.-]+\.amazonaws\.com")
+
+
+def security_headers(policy: dict[str, Any], aws_endpoint_url: str) -> dict[str, str]:
+    """Return the headers CloudFront adds from template.yaml's response headers policy (resolved), as sent locally."""
+    config = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    hsts = config["StrictTransportSecurity"]
+    csp = " ".join(config["ContentSecurityPolicy"]["ContentSecurityPolicy"].split())
+    return {
+        "Content-Security-Policy": _AWS_ORIGIN.sub(aws_endpoint_url, csp),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": config["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": config["ReferrerPolicy"]["ReferrerPolicy"],
+        "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}"
+        + ("; includeSubDomains" if hsts.get("IncludeSubdomains") else "")
+        + ("; preload" if hsts.get("Preload") else ""),
+    }
 
 
 COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from devstack import resources as res
-from devstack.gateway import Gateway
+from devstack.gateway import Gateway, security_headers
 from devstack.jwt_authorizer import JwtAuthorizer
 from devstack.lambda_runtime import Functions
 from devstack.mailbox import Mailbox
@@ -79,7 +79,8 @@ class LocalStack:
             )
             for name, spec in self.template["Resources"]["HttpApi"]["Properties"]["Auth"]["Authorizers"].items()
         }
-        self.gateway.configure(http_routes(self.template), authorizers)
+        headers_policy = resolver.resolve(self.template["Resources"]["SecurityHeadersPolicy"]["Properties"])
+        self.gateway.configure(http_routes(self.template), authorizers, security_headers(headers_policy, self.moto.url))
         self._create_users(session.client("cognito-idp"), pool_id)
         if opts.seed:
             from devstack.seed import seed_catalogue

@@ -37,6 +37,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs against the local stack `stack`, so the unit stage (`-m "not stack"`) stays fast."""
+    for item in items:
+        if "local_stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shifted_clock(request: pytest.FixtureRequest) -> Iterator[None]:
     """Move the clock ahead (and let it tick) when --clock-shift-days is given; tests that pin time still can."""

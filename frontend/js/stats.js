@@ -67,7 +67,8 @@ const container = document.getElementById("stats");
 const DAYS = 30;
 const PHONE_DAYS = 14;
 const TOTALS = ["submitted", "new", "in_process", "returned", "issued", "rejected"];
-// The chart's series and colours (each at least 3:1 against white); the table carries every figure.
+// The chart's series and colours (each at least 3:1 against white; the legend's swatches repeat them in
+// site.css); the table carries every figure.
 const SERIES = [
   { key: "submitted", colour: "#1d70b8" },
   { key: "issued", colour: "#00703c" },
@@ -233,7 +234,7 @@ function dailySection() {
           h(
             "li",
             {},
-            h("span", { class: "chart__swatch", style: `background:${s.colour}`, "aria-hidden": "true" }),
+            h("span", { class: `chart__swatch chart__swatch--${s.key}`, "aria-hidden": "true" }),
             t(`stats.${s.key}`),
           ),
         ),

@@ -94,3 +94,49 @@ def test_officer_routes_and_only_they_sit_behind_the_jwt_authorizer():
     for route in http_routes(TEMPLATE):
         assert route.path.startswith("/api/")
         assert (route.authorizer == "OfficerJwt") == route.path.startswith("/api/officer/"), route.key
+
+
+def _sends_as(statement):
+    return "ses:SendEmail" in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+
+
+def test_the_notify_function_may_send_only_as_the_stacks_own_sender_identity():
+    # Given
+    props = TEMPLATE["Resources"]["NotifyFunction"]["Properties"]
+    # When
+    resources = [r for s in _statements(props) if _sends_as(s) for r in s["Resource"]]
+    # Then: the identity ARN names the stack's identity, never every identity of the account
+    identities = [r["Fn::Sub"] for r in resources if ":identity/" in r["Fn::Sub"]]
+    assert identities == ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderIdentity}"]
+    assert all("*" not in r["Fn::Sub"] for r in resources)
+
+
+def test_officers_and_admins_must_sign_in_with_a_totp_app():
+    pool = TEMPLATE["Resources"]["UserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    client = TEMPLATE["Resources"]["UserPoolClient"]["Properties"]
+    assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" not in client["ExplicitAuthFlows"]
+
+
+def test_every_page_and_api_answer_of_the_distribution_carries_the_security_headers():
+    # Given
+    distribution = TEMPLATE["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    policy = TEMPLATE["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    headers = policy["SecurityHeadersConfig"]
+    csp = " ".join(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"].split())
+    # Then: the site and /api/* both use it
+    behaviours = [distribution["DefaultCacheBehavior"], *distribution["CacheBehaviors"]]
+    assert all(b["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"} for b in behaviours)
+    # And it is strict: only our own scripts and styles, never framed
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in csp
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
