@@ -65,31 +65,92 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
 
 
-@pytest.fixture
-def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.LocalResources]:
-    """Every resource of template.yaml created in moto (in-process), and the functions' environment set."""
-    with mock_aws():
+@dataclass
+class _Provisioned:
+    """The template's resources in moto, created once and kept while no test wipes moto."""
+
+    created: res.LocalResources | None = None
+    environment: dict[str, str] | None = None
+
+
+_PROVISIONED = _Provisioned()
+
+
+def _still_provisioned(created: res.LocalResources) -> bool:
+    # A test that opens its own `mock_aws()` wipes moto when it ends: then everything is created again.
+    from moto.dynamodb.models import dynamodb_backends
+
+    return created.refs["CatalogueTable"] in dynamodb_backends[res.ACCOUNT_ID][REGION].tables
+
+
+def _provision() -> _Provisioned:
+    """Create every resource of template.yaml and seed the catalogue, unless they are still there."""
+    if _PROVISIONED.created is None or not _still_provisioned(_PROVISIONED.created):
+        from devstack.seed import seed_catalogue
+
         session = boto3.session.Session(region_name=REGION)
         created, _, environment = res.provision(session, load_template(), "test", SITE_URL)
-        for name, value in environment.items():
+        seed_catalogue(session.resource("dynamodb").Table(created.refs["CatalogueTable"]))
+        _PROVISIONED.created, _PROVISIONED.environment = created, environment
+    return _PROVISIONED
+
+
+def _forget_data(created: res.LocalResources) -> None:
+    """Empty every table (but the seeded catalogue), queue and bucket, and forget the e-mails sent."""
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.ses.models import ses_backends
+    from moto.sqs.models import sqs_backends
+
+    for name, table in dynamodb_backends[res.ACCOUNT_ID][REGION].tables.items():
+        if name != created.refs["CatalogueTable"]:
+            table.items.clear()
+    for queue in sqs_backends[res.ACCOUNT_ID][REGION].queues.values():
+        queue._messages.clear()
+        queue._pending_messages.clear()
+    ses_backends[res.ACCOUNT_ID][REGION].sent_messages.clear()
+    s3 = boto3.client("s3", region_name=REGION)
+    for logical, name in created.refs.items():
+        if logical.endswith("Bucket"):
+            for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+                doomed = [
+                    {"Key": v["Key"], "VersionId": v["VersionId"]}
+                    for v in (*page.get("Versions", []), *page.get("DeleteMarkers", []))
+                ]
+                if doomed:
+                    s3.delete_objects(Bucket=name, Delete={"Objects": doomed, "Quiet": True})
+
+
+@pytest.fixture
+def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.LocalResources]:
+    """Every resource of template.yaml in moto (in-process), empty but the catalogue; the functions' environment set.
+
+    The resources are created once per session (creating them and seeding 318 service points took seconds
+    per test); each test starts from empty tables, queues and buckets.
+    """
+    mock = mock_aws()
+    # No reset: the resources of the tests before are kept, and only their data is forgotten.
+    mock.start(reset=False)
+    try:
+        provisioned = _provision()
+        assert provisioned.created is not None and provisioned.environment is not None
+        _forget_data(provisioned.created)
+        for name, value in provisioned.environment.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         reset_clients()
         clear_catalogue_cache()
-        yield created
-    get_settings.cache_clear()
-    reset_clients()
-    clear_catalogue_cache()
+        yield provisioned.created
+    finally:
+        get_settings.cache_clear()
+        reset_clients()
+        clear_catalogue_cache()
+        mock.stop(remove_data=False)
 
 
 @pytest.fixture
 def catalogue(aws: res.LocalResources) -> Any:
-    """The catalogue table, seeded with the real services and service points."""
-    from devstack.seed import seed_catalogue
-
-    table = boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["CatalogueTable"])
-    seed_catalogue(table)
-    return table
+    """The catalogue table, seeded with the real services and service points (once per session)."""
+    return boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["CatalogueTable"])
 
 
 @pytest.fixture
