@@ -8,21 +8,19 @@ can never drift from the applications. The submit function (citizens) and the is
 """
 
 import datetime as dt
-import random
 import secrets
-import time
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.shared import stats
 from functions.shared.clock import JAKARTA
-from functions.shared.dynamo import from_item, to_item
+from functions.shared.dynamo import from_item
 from functions.shared.errors import Conflict
 from functions.shared.settings import get_settings
+from functions.shared.transactions import TransactionCancelled, attr, item, transact
 
 
 class Status(StrEnum):
@@ -144,14 +142,6 @@ class TrackingNumberTaken(Exception):
     """The generated tracking number already exists: draw another one."""
 
 
-class TransactionCancelled(Exception):
-    """A condition failed; `failed` are the indices (in the caller's extra items) whose condition failed."""
-
-    def __init__(self, failed: list[int]) -> None:
-        super().__init__(f"conditions failed at {failed}")
-        self.failed = failed
-
-
 def timestamp(at: dt.datetime) -> str:
     """Return a time as the API and the tables write it: Jakarta, ISO 8601, milliseconds, with offset.
 
@@ -189,20 +179,8 @@ def get_application(table: Any, application_id: str) -> ApplicationRecord | None
     return ApplicationRecord.model_validate(from_item(item)) if item else None
 
 
-@cache
-def _serializer() -> Any:
-    # boto3 loads on first use, not at import: it is a third of a cold start.
-    from boto3.dynamodb.types import TypeSerializer
-
-    return TypeSerializer()
-
-
-def _attr(value: Any) -> dict[str, Any]:
-    return _serializer().serialize(to_item(value))
-
-
 def _record_item(record: ApplicationRecord) -> dict[str, Any]:
-    return {k: _attr(v) for k, v in record.model_dump(mode="json").items()}
+    return item(record.model_dump(mode="json"))
 
 
 def create_application(
@@ -226,11 +204,11 @@ def create_application(
         tables.stats, record.service_id, day, {"submitted": 1, BUCKET[record.status]: 1}, {"submitted": 1}
     )
     try:
-        _transact(db, [put, *extra, *counters])
+        transact(db, [put, *extra, *counters])
     except TransactionCancelled as cancelled:
         if 0 in cancelled.failed:
             raise TrackingNumberTaken(record.id) from None
-        raise TransactionCancelled([i - 1 for i in cancelled.failed]) from None
+        raise cancelled.shifted(1) from None
 
 
 def status_deltas(from_status: Status, to_status: Status) -> dict[str, int]:
@@ -274,22 +252,22 @@ def transition(
 
     names = {"#status": "status", "#version": "version", "#history": "history", "#updated": "updated_at"}
     values = {
-        ":from": _attr(current.status.value),
-        ":version": _attr(current.version),
-        ":to": _attr(to_status.value),
-        ":next": _attr(current.version + 1),
-        ":entry": _attr([entry.model_dump(mode="json")]),
-        ":at": _attr(at_text),
+        ":from": attr(current.status.value),
+        ":version": attr(current.version),
+        ":to": attr(to_status.value),
+        ":next": attr(current.version + 1),
+        ":entry": attr([entry.model_dump(mode="json")]),
+        ":at": attr(at_text),
     }
     sets = ["#status = :to", "#version = :next", "#history = list_append(#history, :entry)", "#updated = :at"]
     for i, (name, value) in enumerate(changes.items()):
         names[f"#x{i}"] = name
-        values[f":x{i}"] = _attr(value)
+        values[f":x{i}"] = attr(value)
         sets.append(f"#x{i} = :x{i}")
     update = {
         "Update": {
             "TableName": tables.applications,
-            "Key": {"id": _attr(current.id)},
+            "Key": {"id": attr(current.id)},
             "UpdateExpression": "SET " + ", ".join(sets),
             # The version guards against a stale read even when the status came back to the same value.
             "ConditionExpression": "#status = :from AND #version = :version",
@@ -304,7 +282,7 @@ def transition(
     )
     extra = extra_items or []
     try:
-        _transact(db, [update, *extra, *counters])
+        transact(db, [update, *extra, *counters])
     except TransactionCancelled as cancelled:
         if 0 in cancelled.failed:
             raise Conflict(
@@ -312,7 +290,7 @@ def transition(
                 "The application has changed since it was read. Reload and try again.",
                 code="stale_transition",
             ) from None
-        raise TransactionCancelled([i - 1 for i in cancelled.failed]) from None
+        raise cancelled.shifted(1) from None
     return ApplicationRecord.model_validate(
         {
             **current.model_dump(mode="json"),
@@ -323,28 +301,3 @@ def transition(
             "updated_at": at_text,
         }
     )
-
-
-# A transaction that touches an item another transaction is writing is cancelled with
-# TransactionConflict; the hot TOTALS counter makes that likely under load, so it is retried.
-_MAX_ATTEMPTS = 6
-
-
-def _transact(db: Any, items: list[dict[str, Any]]) -> None:
-    """Run TransactWriteItems, retrying conflicts; raise TransactionCancelled with the failed conditions."""
-    from botocore.exceptions import ClientError
-
-    for attempt in range(_MAX_ATTEMPTS):
-        try:
-            db.transact_write_items(TransactItems=items)
-            return
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            codes = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
-            if failed:
-                raise TransactionCancelled(failed) from None
-            if "TransactionConflict" not in codes or attempt == _MAX_ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))

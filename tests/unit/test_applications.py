@@ -6,7 +6,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -27,7 +26,6 @@ from functions.shared.applications import (
     Tables,
     TrackingNumberTaken,
     TransactionCancelled,
-    _transact,
     create_application,
     get_application,
     new_tracking_number,
@@ -182,33 +180,6 @@ def test_a_failed_extra_condition_names_its_index_and_changes_nothing(store):
     # Then
     assert cancelled.value.failed == [0]
     assert get_application(applications, "SP-2611-EEEEEE") is None
-
-
-class _ConflictingOnce:
-    """A DynamoDB client whose first transaction meets another one on the same item."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def transact_write_items(self, **_: Any) -> None:
-        self.calls += 1
-        if self.calls == 1:
-            raise ClientError(
-                {
-                    "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                    "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
-                },
-                "TransactWriteItems",
-            )
-
-
-def test_a_transaction_conflict_on_the_counters_is_retried():
-    # Given
-    db = _ConflictingOnce()
-    # When
-    _transact(db, [{}])
-    # Then
-    assert db.calls == 2
 
 
 # A step: which application, where to move it, whether to use a stale copy, how many hours later.
