@@ -25,11 +25,12 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 # Bounds every request body meets before it is parsed. The largest body this API reads is a submission: at most
 # 4 form fields of up to 1,000 characters and 15 document references in the catalogue (under 8 KB, under 26 KB
 # even if every character came \u-escaped); 64 KiB leaves room for that and for growth, and keeps a hostile body
-# cheap to refuse. No body is more than a few levels deep, and no number a route reads needs more digits than
-# DynamoDB keeps (38); Python itself refuses to read an integer of more than 4,300 digits.
+# cheap to refuse. No body is more than a few levels deep. Python refuses to read an integer of more than 4,300
+# digits (a ValueError, not a JSON error); 1,000 stays far from that, while any number a person could type still
+# reaches the route, whose model bounds it and names the field.
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 32
-MAX_NUMBER_DIGITS = 38
+MAX_NUMBER_DIGITS = 1000
 # A JSON string, escapes included; an unterminated one runs to the end. Possessive, so a scan never backtracks.
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.?)*+(?:"|\Z)', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
