@@ -94,11 +94,12 @@ def _body_text(event: Mapping[str, Any]) -> str | Response:
     """Return the body as text, or the answer to a body too large or not UTF-8 text."""
     body = str(event.get("body") or "")
     if event.get("isBase64Encoded"):
-        # Measured before decoding: base64 takes 4 characters for every 3 bytes.
+        # Measured before decoding too: base64 takes 4 characters for every 3 bytes.
         if len(body) > 4 * -(-MAX_BODY_BYTES // 3):
             return _too_large()
         try:
-            return base64.b64decode(body, validate=True).decode("utf-8")
+            raw = base64.b64decode(body, validate=True)
+            body = raw.decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             return _body_error(
                 HTTPStatus.BAD_REQUEST,

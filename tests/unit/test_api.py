@@ -169,8 +169,13 @@ def test_a_base64_body_that_is_not_utf8_json_text_is_a_400(encoded: str) -> None
     assert error_of(answer)["code"] == "body_unreadable"
 
 
-def test_a_base64_body_of_json_text_is_read() -> None:
+def test_a_base64_body_of_json_text_is_read_and_bounded_by_its_decoded_size() -> None:
+    # Given: one body well within the limit, and one a byte over it once decoded (its base64 text is longer still)
+    small = question_body("Berapa lama?")
+    over = question_body("a" * (MAX_BODY_BYTES + 1 - len(question_body(""))))
     # When
-    status, answer = resolve(base64.b64encode(question_body("Berapa lama?").encode()).decode(), base64_encoded=True)
+    read = resolve(base64.b64encode(small.encode()).decode(), base64_encoded=True)
+    refused = resolve(base64.b64encode(over.encode()).decode(), base64_encoded=True)
     # Then
-    assert (status, answer) == (201, {"name": "Sari"})
+    assert read == (201, {"name": "Sari"})
+    assert refused[0] == 413 and error_of(refused[1])["code"] == "body_too_large"
