@@ -1,8 +1,11 @@
 """An uploaded file's name is cleaned before it is kept, and its bytes must open as the type it was declared as."""
 
 import io
+import subprocess
+import sys
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -181,3 +184,20 @@ def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(size):
     assert len(data) < 200_000
     # When / Then
     assert content_problem("image/png", data) == ("upload_image_too_large", {"max_megapixels": 50})
+
+
+def test_importing_the_submit_function_loads_neither_pypdf_nor_pillow():
+    # Given: a fresh interpreter, as a cold Lambda is
+    script = (
+        "import sys, functions.submit.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'PIL', 'pypdf'}))"
+    )
+    # When
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Then: the file checks import them only when a file is checked
+    assert loaded.stdout.strip() == "[]"
