@@ -1,7 +1,11 @@
 """The one place that builds a function's HTTP resolver and maps every error to the API's error shape."""
 
+import base64
+import binascii
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
+from itertools import accumulate
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
@@ -17,6 +21,21 @@ from functions.shared.observability import logger
 NO_STORE = {"Cache-Control": "no-store"}
 # The catalogue and service points change rarely; let browsers and CloudFront keep them briefly.
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+
+# Bounds every request body meets before it is parsed. The largest body this API reads is a submission: at most
+# 4 form fields of up to 1,000 characters and 15 document references in the catalogue (under 8 KB, under 26 KB
+# even if every character came \u-escaped); 64 KiB leaves room for that and for growth, and keeps a hostile body
+# cheap to refuse. No body is more than a few levels deep. Python refuses to read an integer of more than 4,300
+# digits (a ValueError, not a JSON error); 1,000 stays far from that, while any number a person could type still
+# reaches the route, whose model bounds it and names the field.
+MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 32
+MAX_NUMBER_DIGITS = 1000
+# A JSON string, escapes included; an unterminated one runs to the end. Possessive, so a scan never backtracks.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.?)*+(?:"|\Z)', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_NUMBER_DIGITS + 1},}}")
+_NESTING = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -56,13 +75,83 @@ def is_json_or_empty(event: Mapping[str, Any]) -> bool:
     return not event.get("body") or not content_type or content_type.startswith(content_types.APPLICATION_JSON)
 
 
+def _body_error(status: HTTPStatus, code: str, message_id: str, message_en: str) -> Response:
+    detail = {"field": "body", "code": code, "message": message_id, "message_en": message_en}
+    return json_response(status, error_body(code, message_id, message_en, [detail]))
+
+
+def _too_large() -> Response:
+    limit_kb = MAX_BODY_BYTES // 1024
+    return _body_error(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        "body_too_large",
+        f"Isian terlalu besar (paling banyak {limit_kb} KB).",
+        f"The request body is too large (at most {limit_kb} KB).",
+    )
+
+
+def _body_text(event: Mapping[str, Any]) -> str | Response:
+    """Return the body as text, or the answer to a body too large or not UTF-8 text."""
+    body = str(event.get("body") or "")
+    if event.get("isBase64Encoded"):
+        # Measured before decoding too: base64 takes 4 characters for every 3 bytes.
+        if len(body) > 4 * -(-MAX_BODY_BYTES // 3):
+            return _too_large()
+        try:
+            raw = base64.b64decode(body, validate=True)
+            body = raw.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return _body_error(
+                HTTPStatus.BAD_REQUEST,
+                "body_unreadable",
+                "Isian tidak dapat dibaca. Kirim sebagai teks JSON (UTF-8).",
+                "The request body cannot be read. Send it as JSON text (UTF-8).",
+            )
+    if len(body) > MAX_BODY_BYTES or len(body.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        return _too_large()
+    return body
+
+
+def bounded_body_error(event: Mapping[str, Any]) -> Response | None:
+    """Return the answer to a body too large, unreadable, too deeply nested or with an overlong number, else None.
+
+    Checked on the text, before any parser sees it: Python's JSON reader gives up on an integer of more than 4,300
+    digits with a plain ValueError, and deep nesting exhausts the recursion of whatever walks the result.
+    """
+    if not event.get("body"):
+        return None
+    text = _body_text(event)
+    if isinstance(text, Response):
+        return text
+    # Brackets and digits inside strings are text: blank the strings out and look at what is left.
+    structure = _JSON_STRING.sub('""', text)
+    if max(accumulate(_NESTING[b] for b in _BRACKET.findall(structure)), default=0) > MAX_DEPTH:
+        return _body_error(
+            HTTPStatus.BAD_REQUEST,
+            "body_too_deep",
+            f"Isian bersarang terlalu dalam (paling banyak {MAX_DEPTH} tingkat).",
+            f"The request body is nested too deeply (at most {MAX_DEPTH} levels).",
+        )
+    if _LONG_NUMBER.search(structure):
+        return _body_error(
+            HTTPStatus.BAD_REQUEST,
+            "number_too_long",
+            f"Ada angka yang terlalu panjang (paling banyak {MAX_NUMBER_DIGITS} digit).",
+            f"A number in the request body is too long (at most {MAX_NUMBER_DIGITS} digits).",
+        )
+    return None
+
+
 class JsonApiResolver(APIGatewayHttpResolver):
-    """An HTTP API resolver that reads request bodies as JSON and nothing else."""
+    """An HTTP API resolver that reads request bodies as JSON and nothing else, and only bounded ones."""
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        """Answer 415 to a body of another media type, else route the event."""
+        """Answer 415 to a body of another media type, 413/400 to one out of bounds, else route the event."""
         if is_json_or_empty(event):
-            return super().resolve(event, context)
+            refused = bounded_body_error(event)
+            if refused is None:
+                return super().resolve(event, context)
+            return ResponseBuilder(refused).build(APIGatewayProxyEventV2(dict(event)))
         # Powertools would parse forms and multipart on its own (a bad one ends in a 500) and a plain HTML
         # form could post across sites without a CORS preflight; neither is a way into this API.
         body = error_body(

@@ -21,16 +21,20 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 
 def _valid_unicode(value: Any) -> bool:
     """Tell whether every text inside a value can be written as UTF-8 (JSON allows lone surrogates; tables do not)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_valid_unicode(k) and _valid_unicode(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_valid_unicode(v) for v in value)
+    # Walked with a list, not by recursion: however deep the value, this never runs out of stack.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return True
 
 

@@ -3,10 +3,11 @@
 The browser uploads straight to S3 under ``incoming/<upload_id>`` (an id the server draws: no name,
 no NIK in any key), bounded by the POST policy to the declared type and the requirement's size.
 S3 enforces that policy but an emulator may not, and a policy cannot see inside a file, so at
-submission every object is checked again here: it exists, its size is within bounds, its first
-bytes are what its declared type starts with, and it belongs to this service and requirement and
-has not been used before. Accepted objects are copied to ``applications/<id>/<upload_id>``; the
-upload is marked attached in the same transaction that stores the application.
+submission every object is checked again here: it exists, its size is the one declared and within
+bounds, it opens as its declared type (functions/submit/file_checks.py), and it belongs to this
+service and requirement and has not been used before. Accepted objects are copied to
+``applications/<id>/<upload_id>``; the upload is marked attached in the same transaction that
+stores the application. The file's name is cleaned before it is recorded; it is never part of a key.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from functions.shared.applications import timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.errors import Unprocessable
 from functions.shared.observability import logger
+from functions.submit.file_checks import clean_filename, content_problem
 from functions.submit.schemas import DocumentRef, UploadRequest
 
 INCOMING_PREFIX = "incoming/"
@@ -28,12 +30,8 @@ POST_EXPIRY = dt.timedelta(minutes=15)
 RECORD_LIFETIME = dt.timedelta(days=2)
 PENDING, ATTACHED = "pending", "attached"
 
-# What each accepted type's bytes start with (its "magic number").
-MAGIC_BYTES: dict[str, bytes] = {
-    "application/pdf": b"%PDF-",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG\r\n\x1a\n",
-}
+# The name a file is kept under when nothing of its own name is left once cleaned.
+FALLBACK_NAMES = {"application/pdf": "dokumen.pdf", "image/jpeg": "dokumen.jpg", "image/png": "dokumen.png"}
 _READ_CHUNK = 1024 * 1024
 
 
@@ -105,7 +103,7 @@ def issue_upload(
             "service_id": service["id"],
             "requirement_id": requirement["id"],
             "content_type": request.content_type,
-            "filename": request.filename,
+            "filename": clean_filename(request.filename, FALLBACK_NAMES.get(request.content_type, "dokumen")),
             "declared_size": request.size,
             "max_size_bytes": max_size,
             "status": PENDING,
@@ -150,9 +148,21 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "Berkas untuk “{label_id}” melebihi batas {max_mb} MB.",
         "The file for “{label_en}” is larger than the {max_mb} MB limit.",
     ),
+    "upload_size_mismatch": (
+        "Berkas untuk “{label_id}” bukan berkas yang dipilih saat mengunggah (ukurannya berbeda). Unggah ulang.",
+        "The file for “{label_en}” is not the one chosen when uploading (its size differs). Please upload it again.",
+    ),
     "upload_type_mismatch": (
-        "Isi berkas untuk “{label_id}” bukan {content_type} seperti yang dinyatakan. Unggah berkas yang benar.",
-        "The file for “{label_en}” is not really {content_type} as declared. Please upload the right file.",
+        "Berkas untuk “{label_id}” bukan {kind_id} yang dapat dibuka. Pilih berkas lain.",
+        "The file for “{label_en}” is not {kind_en} that can be opened. Choose another file.",
+    ),
+    "upload_password_protected": (
+        "PDF untuk “{label_id}” dikunci dengan kata sandi. Simpan tanpa kata sandi, lalu unggah ulang.",
+        "The PDF for “{label_en}” is locked with a password. Save it without a password and upload it again.",
+    ),
+    "upload_image_too_large": (
+        "Gambar untuk “{label_id}” melebihi {max_megapixels} megapiksel. Perkecil gambar, lalu unggah ulang.",
+        "The image for “{label_en}” has over {max_megapixels} megapixels. Make it smaller and upload it again.",
     ),
     "upload_wrong_requirement": (
         "Berkas ini diunggah untuk persyaratan lain, bukan “{label_id}”.",
@@ -188,7 +198,8 @@ def check_uploads(
     """Check every offered upload and return them, or raise one 422 naming each document that fails.
 
     :raises Unprocessable: code ``upload_missing``, ``upload_empty``, ``upload_too_large``,
-        ``upload_type_mismatch``, ``upload_wrong_requirement`` or ``upload_already_used`` (when several
+        ``upload_size_mismatch``, ``upload_type_mismatch``, ``upload_password_protected``,
+        ``upload_image_too_large``, ``upload_wrong_requirement`` or ``upload_already_used`` (when several
         documents fail differently, ``uploads_rejected``); `details` has one entry per failing document.
     """
     checked: list[CheckedUpload] = []
@@ -250,6 +261,9 @@ def _check_one(
         return "upload_empty", {}
     if size > max_size:
         return "upload_too_large", {"max_mb": _megabytes(max_size)}
+    # The policy binds the size only to a range; the declared size is what the citizen's own file measured.
+    if size != int(record["declared_size"]):
+        return "upload_size_mismatch", {}
 
     # Read exactly the version that was measured: if it is replaced meanwhile, S3 refuses (412).
     try:
@@ -258,28 +272,51 @@ def _check_one(
         if error.response["Error"]["Code"] in {"PreconditionFailed", "404", "NoSuchKey"}:
             return _gone(table, ref.upload_id), {}
         raise
-    digest = hashlib.sha256()
-    first = b""
-    read = 0
-    for chunk in body.iter_chunks(_READ_CHUNK):
-        if not first:
-            first = chunk[:16]
-        digest.update(chunk)
-        read += len(chunk)
-        if read > max_size:
-            return "upload_too_large", {"max_mb": _megabytes(max_size)}
-    if not first.startswith(MAGIC_BYTES[content_type]):
-        return "upload_type_mismatch", {"content_type": content_type}
+    # Read once, into memory (at most the requirement's maximum): hashed, then opened by the file checks.
+    data = _read_at_most(body, max_size)
+    if data is None:
+        return "upload_too_large", {"max_mb": _megabytes(max_size)}
+    if len(data) != size:
+        return "upload_size_mismatch", {}
+    problem = content_problem(content_type, data)
+    if problem is not None:
+        code, facts = problem
+        return code, {**facts, **_kind(content_type)}
     return CheckedUpload(
         requirement_id=ref.requirement_id,
         upload_id=ref.upload_id,
         service_id=service["id"],
-        size=read,
+        size=len(data),
         content_type=content_type,
-        sha256=digest.hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
         etag=head["ETag"],
         filename=record.get("filename"),
     )
+
+
+def _read_at_most(body: Any, max_size: int) -> bytes | None:
+    """Return the whole body, or None as soon as it proves longer than `max_size`."""
+    chunks: list[bytes] = []
+    read = 0
+    for chunk in body.iter_chunks(_READ_CHUNK):
+        read += len(chunk)
+        if read > max_size:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# How a type is named to the citizen (with the article English needs).
+_KINDS: dict[str, tuple[str, str]] = {
+    "application/pdf": ("PDF", "a PDF"),
+    "image/jpeg": ("gambar JPEG", "a JPEG image"),
+    "image/png": ("gambar PNG", "a PNG image"),
+}
+
+
+def _kind(content_type: str) -> dict[str, str]:
+    kind_id, kind_en = _KINDS.get(content_type, (content_type, content_type))
+    return {"kind_id": kind_id, "kind_en": kind_en}
 
 
 class UploadVanished(Exception):

@@ -158,14 +158,24 @@ def screenshot() -> Callable[[Page, str], Path]:
 
 # ---------- A citizen's documents and API calls, for the application pages ----------
 
-# A one-page PDF: small, but a real document any reader opens (and it starts with the PDF magic bytes).
-TINY_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def tiny_pdf() -> bytes:
+    """Return a one-page PDF, built by hand: small, but complete (its cross-reference table too), so it opens."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj%sendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def tiny_png(width: int = 4, height: int = 4) -> bytes:
@@ -192,7 +202,7 @@ class CitizenFiles:
 def citizen_files(tmp_path: Path) -> CitizenFiles:
     """Write a real small PDF and PNG (and a text file no requirement accepts) for upload."""
     pdf = tmp_path / "surat-permohonan.pdf"
-    pdf.write_bytes(TINY_PDF)
+    pdf.write_bytes(tiny_pdf())
     png = tmp_path / "foto-ktp.png"
     png.write_bytes(tiny_png())
     text = tmp_path / "catatan.txt"

@@ -1,5 +1,6 @@
 """Fuzz every public operation of the published OpenAPI document: no 5xx, and every answer as the document says."""
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -138,3 +139,42 @@ def test_public_operation_answers_within_its_document(case: schemathesis.Case, s
     # When it is sent through the operation's route
     # Then the answer passes every configured check
     case.call_and_validate()
+
+
+# Bodies no generator writes (a JSON serializer refuses an integer of more than 4,300 digits), so they are sent raw
+# to every operation that reads a body: each must be a 4xx the document declares, never a 5xx.
+HOSTILE_BODIES = {
+    "5000-digit integer": '{"service_id": "sktm", "size": ' + "9" * 5000 + "}",
+    "arrays 500 deep": '{"documents": ' + "[" * 500 + "]" * 500 + "}",
+    "objects 500 deep": '{"a": ' * 500 + "1" + "}" * 500,
+    "over 1 MiB": '{"question": "' + "a" * (1024 * 1024) + '"}',
+}
+BODY_OPERATIONS = [
+    operation
+    for operation in (result.ok() for result in public_schema.get_all_operations())
+    if operation.method.upper() in {"POST", "PUT", "PATCH"}
+]
+
+
+def test_the_document_has_operations_that_read_a_body() -> None:
+    """The hostile bodies below reach something: the public POST routes are in the document."""
+    assert {"POST /api/uploads", "POST /api/applications", "POST /api/consultations"} <= {
+        op.label for op in BODY_OPERATIONS
+    }
+
+
+@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=lambda operation: operation.label)
+@pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
+def test_a_hostile_body_gets_a_declared_4xx(operation: Any, name: str, seeded_api: None) -> None:
+    """A body too big, too deep or with an integer too long for Python is refused before it is parsed."""
+    # Given a request to an operation that reads a JSON body, its path filled in and its headers present
+    case = operation.Case(
+        path_parameters={parameter.name: "SP-2026-000001" for parameter in operation.path_parameters},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+        body={},
+        media_type="application/json",
+    )
+    # When the hostile body is sent in place of the generated one
+    response = case.call_and_validate(data=HOSTILE_BODIES[name].encode())
+    # Then it is a 4xx (and every configured check passed: declared status, error shape, media type)
+    assert 400 <= response.status_code < 500

@@ -1,5 +1,6 @@
-"""The shared resolver reads JSON bodies only: any other media type is a 415 in the API's error shape."""
+"""The shared resolver reads JSON bodies only, and bounded ones: anything else is a 4xx in the API's error shape."""
 
+import base64
 import json
 from typing import Annotated, Any
 
@@ -8,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel
 
 from devstack.lambda_runtime import LocalContext
-from functions.shared.api import create_resolver, json_response
+from functions.shared.api import MAX_BODY_BYTES, MAX_DEPTH, MAX_NUMBER_DIGITS, create_resolver, json_response
 
 
 class Question(BaseModel):
@@ -77,3 +78,104 @@ def test_a_json_body_reaches_the_route(content_type: str | None) -> None:
     # Then the route answers
     assert result["statusCode"] == 201
     assert json.loads(result["body"]) == {"name": "Sari"}
+
+
+def question_body(question: str) -> str:
+    """A JSON body for the question route."""
+    return json.dumps({"name": "Sari", "question": question}, ensure_ascii=False)
+
+
+def resolve(body: str, *, base64_encoded: bool = False) -> tuple[int, dict[str, Any]]:
+    """Send a JSON body to the question route; return the status and the parsed answer."""
+    event = {**post_event(body, "application/json"), "isBase64Encoded": base64_encoded}
+    result = question_api().resolve(event, LocalContext(function_name="test"))
+    return result["statusCode"], json.loads(result["body"])
+
+
+def error_of(answer: dict[str, Any]) -> dict[str, Any]:
+    """The error of an answer, checked to be in the API's shape with one detail naming the body."""
+    error = answer["error"]
+    assert set(error) == {"code", "message", "message_en", "details"}
+    [detail] = error["details"]
+    assert detail == {
+        "field": "body",
+        "code": error["code"],
+        "message": error["message"],
+        "message_en": error["message_en"],
+    }
+    return error
+
+
+def test_a_body_up_to_the_limit_is_read_and_one_byte_more_is_a_413() -> None:
+    # Given: bodies of exactly the limit and one byte over, counted in UTF-8 bytes (each "é" is two)
+    padding = MAX_BODY_BYTES - len(question_body("").encode())
+    at_limit = question_body("é" * (padding // 2) + "a" * (padding % 2))
+    over = question_body("é" * (padding // 2) + "a" * (padding % 2 + 1))
+    # When
+    read, refused = resolve(at_limit), resolve(over)
+    # Then
+    assert len(at_limit.encode()) == MAX_BODY_BYTES and read[0] == 201
+    assert refused[0] == 413
+    assert error_of(refused[1])["code"] == "body_too_large"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"name": "Sari", "question": ' + "9" * 5000 + "}", "number_too_long"),
+        ('{"name": "Sari", "question": 1.' + "0" * (MAX_NUMBER_DIGITS + 1) + "}", "number_too_long"),
+        ("[" * 500 + "]" * 500, "body_too_deep"),
+        ('{"name": ' * (MAX_DEPTH + 1) + '"Sari"' + "}" * (MAX_DEPTH + 1), "body_too_deep"),
+    ],
+    ids=["5000-digit integer", "overlong fraction", "arrays 500 deep", "objects one level too deep"],
+)
+def test_an_overlong_number_or_a_too_deep_body_is_a_400_before_it_is_parsed(body: str, code: str) -> None:
+    # When
+    status, answer = resolve(body)
+    # Then
+    assert status == 400
+    assert error_of(answer)["code"] == code
+
+
+def test_brackets_and_digits_inside_strings_are_text_not_structure() -> None:
+    # Given: a question full of brackets, digits and escaped quotes, which are only text
+    question = "[{" * 200 + '\\"' + "1" * 5000 + "}]" * 200
+    # When
+    status, answer = resolve(question_body(question))
+    # Then
+    assert (status, answer) == (201, {"name": "Sari"})
+
+
+def test_the_deepest_allowed_body_reaches_the_route() -> None:
+    # Given: a body exactly as deep as allowed (the route then refuses it by its model, as any other wrong shape)
+    body = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    # When
+    status, answer = resolve(body)
+    # Then
+    assert status == 422
+    assert answer["error"]["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [base64.b64encode(b'{"name": "Sari", "question": "\xff\xfe"}').decode(), "not base64 at all!"],
+    ids=["not UTF-8", "not base64"],
+)
+def test_a_base64_body_that_is_not_utf8_json_text_is_a_400(encoded: str) -> None:
+    # When
+    status, answer = resolve(encoded, base64_encoded=True)
+    # Then
+    assert status == 400
+    assert error_of(answer)["code"] == "body_unreadable"
+
+
+def test_a_base64_body_of_json_text_is_read_and_bounded_by_its_decoded_size() -> None:
+    # Given: one body well within the limit, and one a byte over it once decoded (its base64 text is longer still)
+    small = question_body("Berapa lama?")
+    over = question_body("a" * (MAX_BODY_BYTES + 1 - len(question_body(""))))
+    # When
+    read = resolve(base64.b64encode(small.encode()).decode(), base64_encoded=True)
+    refused = resolve(base64.b64encode(over.encode()).decode(), base64_encoded=True)
+    # Then
+    assert read == (201, {"name": "Sari"})
+    assert refused[0] == 413 and error_of(refused[1])["code"] == "body_too_large"

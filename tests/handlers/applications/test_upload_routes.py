@@ -2,10 +2,14 @@
 
 import base64
 import datetime as dt
+import hashlib
+import io
 import json
+import random
 import re
 
-from submit_kit import ONE_DOCUMENT_SERVICE, image_bytes, pdf_bytes
+import pytest
+from submit_kit import FILES, ONE_DOCUMENT_SERVICE, image_bytes, pdf_bytes
 
 FIVE_MB = 5 * 1024 * 1024
 
@@ -117,9 +121,11 @@ def test_a_pdf_that_is_really_a_png_is_refused(citizen):
     upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", image_bytes("PNG"), content_type="application/pdf")
     # When
     code, detail = _only_problem(_submit_with(citizen, upload_id))
-    # Then
+    # Then: said in plain words, not in media types
     assert code == "upload_type_mismatch"
-    assert "application/pdf" in detail["message_en"]
+    assert "bukan PDF yang dapat dibuka. Pilih berkas lain." in detail["message"]
+    assert "is not a PDF that can be opened. Choose another file." in detail["message_en"]
+    assert "application/pdf" not in detail["message"] + detail["message_en"]
 
 
 def test_a_png_that_is_really_a_jpeg_is_refused_and_a_real_jpeg_accepted(citizen):
@@ -231,3 +237,114 @@ def test_uploads_of_a_refused_submission_stay_usable_for_the_corrected_one(citiz
     response = citizen.submit(body)
     # Then
     assert response.status == 201
+
+
+HTML = b"<!doctype html><html><body><img src=x onerror=alert(1)><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "kind_en"),
+    [
+        (b"%PDF-1.7\n" + HTML, "application/pdf", "a PDF"),
+        (b"\x89PNG\r\n\x1a\n" + HTML, "image/png", "a PNG image"),
+        (b"\xff\xd8\xff\xe0" + HTML, "image/jpeg", "a JPEG image"),
+    ],
+    ids=["%PDF- then HTML", "PNG magic then HTML", "JPEG magic then HTML"],
+)
+def test_a_file_with_the_right_first_bytes_but_html_after_them_is_refused(
+    citizen, tables, content, content_type, kind_en
+):
+    # Given: the magic bytes of the declared type, and then a web page
+    upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", content, content_type=content_type)
+    # When
+    code, detail = _only_problem(_submit_with(citizen, upload_id))
+    # Then
+    assert code == "upload_type_mismatch"
+    assert f"is not {kind_en} that can be opened. Choose another file." in detail["message_en"]
+    assert tables["ApplicationsTable"].scan()["Count"] == 0
+
+
+def test_a_pdf_locked_with_a_password_is_refused_saying_so(citizen):
+    # Given
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("rahasia", algorithm="AES-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+    upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", locked.getvalue())
+    # When
+    code, detail = _only_problem(_submit_with(citizen, upload_id))
+    # Then
+    assert code == "upload_password_protected"
+    assert "kata sandi" in detail["message"] and "password" in detail["message_en"]
+
+
+def _photo_of_about(megabytes: int) -> bytes:
+    """A real PNG of noise, which does not compress: about `megabytes` large."""
+    from PIL import Image
+
+    side = int((megabytes * 1024 * 1024 / 3) ** 0.5) + 8
+    noise = random.Random(20260401).randbytes(side * side * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), noise).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def test_an_object_of_another_size_than_declared_is_refused_and_the_declared_size_accepted(citizen):
+    # Given: a real 4 MB image (under the 5 MB limit), once declared as 10 bytes and once as what it is
+    photo = _photo_of_about(4)
+    assert 4 * 1024 * 1024 < len(photo) < FIVE_MB
+    understated = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", photo, content_type="image/png", declared_size=10)
+    honest = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", photo, content_type="image/png")
+    # When
+    refused = _submit_with(citizen, understated)
+    accepted = _submit_with(citizen, honest)
+    # Then
+    code, detail = _only_problem(refused)
+    assert code == "upload_size_mismatch"
+    assert detail["label_en"] in detail["message_en"]
+    assert accepted.status == 201, accepted.body
+
+
+@pytest.mark.parametrize("content_type", sorted(FILES))
+def test_a_real_pdf_png_or_jpeg_is_accepted_and_kept_with_its_size_and_digest(citizen, tables, s3, aws, content_type):
+    # Given
+    content = FILES[content_type]()
+    upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", content, content_type=content_type)
+    # When
+    response = _submit_with(citizen, upload_id)
+    # Then
+    assert response.status == 201, response.body
+    [document] = tables["ApplicationsTable"].get_item(Key={"id": response.body["id"]})["Item"]["documents"]
+    assert (int(document["size"]), document["content_type"]) == (len(content), content_type)
+    assert document["sha256"] == hashlib.sha256(content).hexdigest()
+    stored = s3.get_object(Bucket=aws.refs["UploadsBucket"], Key=document["key"])
+    assert stored["Body"].read() == content and stored["ContentType"] == content_type
+
+
+@pytest.mark.parametrize(
+    ("filename", "kept"),
+    [
+        ("KTP\x00Siti.pdf", "KTPSiti.pdf"),
+        ("surat\r\nSet-Cookie: sesi=1.pdf", "surat Set-Cookie_ sesi=1.pdf"),
+        ("tagihan\u202efdp.exe", "tagihanfdp.exe"),
+        ("<img src=x onerror=alert(1)>.pdf", "_img src=x onerror=alert(1)_.pdf"),
+    ],
+    ids=["NUL", "CR/LF", "U+202E", "img onerror"],
+)
+def test_a_file_name_is_cleaned_before_it_is_stored(citizen, tables, filename, kept):
+    # Given
+    body = {
+        "service_id": ONE_DOCUMENT_SERVICE,
+        "requirement_id": "fc_iptb",
+        "filename": filename,
+        "content_type": "application/pdf",
+        "size": 100,
+    }
+    # When
+    ticket = citizen.api.post("/api/uploads", body).body
+    # Then
+    record = tables["UploadsTable"].get_item(Key={"upload_id": ticket["upload_id"]})["Item"]
+    assert record["filename"] == kept
