@@ -47,6 +47,8 @@ def outbox() -> Outbox:
         sender_email=settings.sender_email,
         configuration_set=settings.ses_configuration_set,
         site_url=settings.site_url,
+        kms=aws.client("kms"),
+        access_token_key_id=settings.access_token_key_id,
     )
 
 

@@ -5,12 +5,15 @@ Per event and language there are two files:
 - `templates/<locale>/<event>.txt`: the first line is the subject, then one blank line, then the plain-text body;
 - `templates/<locale>/<event>.html`: the HTML body, framed by `templates/layout.html` and `<locale>/footer.html`.
 
-They are `string.Template` text. Each fact is a placeholder (`$name`, `$application_id`, …), shown as people
-read it: ISO dates and times in Jakarta time (WIB), lists as lists, a fact given in both languages
+They are `string.Template` text. Each fact is a placeholder (`$application_id`, `$submitted_at`, …), shown as
+people read it: ISO dates and times in Jakarta time (WIB), lists as lists, a fact given in both languages
 (`service_name_id`, `service_name_en`) as `$service_name` in the message's language. `$link` is the page on the
-site that the event is about. Every value is HTML-escaped before it enters HTML, and a placeholder without a
-value raises instead of leaving `$something` in an e-mail. Tags in the HTML files carry no styles: inline CSS is
-added when a template is loaded (e-mail clients ignore style sheets), so the look lives in one place below.
+site that the event is about, with the holder's access token in its fragment when the notification asks for it
+(derived by the sender, passed in here). Every value is HTML-escaped before it enters HTML; what a member of the
+public typed (USER_TEXT_FACTS) is defanged as well, so no mail client makes a link of it; and a placeholder
+without a value raises instead of leaving `$something` in an e-mail. Tags in the HTML files carry no styles:
+inline CSS is added when a template is loaded (e-mail clients ignore style sheets), so the look lives in one place
+below.
 """
 
 import html
@@ -25,7 +28,7 @@ from urllib.parse import quote
 
 from functions.shared import clock
 from functions.shared.clock import JAKARTA
-from functions.shared.notifications import FactValue, Notification
+from functions.shared.notifications import LINKED_FAMILIES, USER_TEXT_FACTS, FactValue, Notification
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOCALES = ("id", "en")
@@ -73,9 +76,18 @@ _AT = {"id": "pukul", "en": "at"}
 _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 _NOTHING = "—"
 
-# The page each family of events links back to, and the fact that names the thing on it.
-_PAGES = {"application": ("track.html", "application_id"), "booking": ("visit.html", "booking_id")}
+# The page each family of events links back to (the fact that names the thing on it: LINKED_FAMILIES).
+_PAGES = {"application": "track.html", "booking": "visit.html"}
 _CONSULTATION_PAGE = "consult.html"
+
+# What mail clients turn into links: a scheme, "www.", a domain name (labels and a top-level name of letters),
+# an IPv4 address, an e-mail address (by its domain). Dots of other scripts count too: some clients and
+# browsers read "。" or "．" as ".".
+_DOT = r"[.\u3002\uff0e\uff61]"
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"  # so "Rp 1.500.000.000" is an amount, not an address
+_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(//)?", re.IGNORECASE)
+_DOMAIN = re.compile(rf"\b(?:[^\W_](?:[\w-]*[^\W_])?{_DOT})+[^\W\d_]{{2,}}\b|\b{_OCTET}(?:{_DOT}{_OCTET}){{3}}\b")
+_LINKABLE_SCHEMES = {"http", "https", "ftp", "mailto", "tel", "sms", "file", "data", "javascript", "whatsapp", "tg"}
 
 # The look of the e-mail, added to the bare tags of the HTML templates (brand colours of the site).
 _BRAND = "#12355b"
@@ -223,21 +235,44 @@ def _scalar_text(key: str, value: FactValue, locale: str) -> str:
     return text
 
 
+def defang(text: str) -> str:
+    """Return text with every URL, domain name and address in it made unclickable, but still readable.
+
+    "https://pajak-online.example/bayar" becomes "hxxps[:]//pajak-online[.]example/bayar", "budi@mail.example"
+    becomes "budi@mail[.]example": mail clients link neither, and a person can still read and report it.
+    """
+
+    def scheme(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.lower() not in _LINKABLE_SCHEMES:
+            return match.group(0)
+        name = re.sub("t", "x", name, flags=re.IGNORECASE) if name.lower().startswith("http") else name
+        return f"{name}[:]{match.group(2) or ''}"
+
+    def domain(match: re.Match[str]) -> str:
+        return re.sub(_DOT, "[.]", match.group(0))
+
+    return _DOMAIN.sub(domain, _SCHEME.sub(scheme, text))
+
+
 def _fact_text(key: str, value: FactValue, locale: str) -> str:
-    """A fact for the subject and the plain-text body."""
+    """A fact for the subject and the plain-text body (defanged when a member of the public typed it)."""
     if isinstance(value, list):
-        return "\n".join(f"- {_list_item(item, locale)}" for item in value) or _NOTHING
-    return _scalar_text(key, value, locale)
+        text = "\n".join(f"- {_list_item(item, locale)}" for item in value) or _NOTHING
+    else:
+        text = _scalar_text(key, value, locale)
+    return defang(text) if key in USER_TEXT_FACTS else text
 
 
 def _fact_html(key: str, value: FactValue, locale: str) -> str:
-    """A fact for the HTML body: escaped, its line breaks kept, a list as a list."""
+    """A fact for the HTML body: escaped (and defanged when typed by the public), line breaks kept, a list as a list."""
+    shown = defang if key in USER_TEXT_FACTS else str
     if isinstance(value, list):
         if not value:
             return _NOTHING
-        items = "".join(f"<li>{html.escape(_list_item(item, locale))}</li>" for item in value)
+        items = "".join(f"<li>{html.escape(shown(_list_item(item, locale)))}</li>" for item in value)
         return _add_styles(f"<ul>{items}</ul>")
-    return html.escape(_scalar_text(key, value, locale)).replace("\n", "<br>\n")
+    return html.escape(shown(_scalar_text(key, value, locale))).replace("\n", "<br>\n")
 
 
 def _in_locale(facts: dict[str, FactValue], locale: str) -> dict[str, FactValue]:
@@ -250,17 +285,24 @@ def _in_locale(facts: dict[str, FactValue], locale: str) -> dict[str, FactValue]
     return out
 
 
-def link_for(notification: Notification, site_url: str) -> str:
-    """Return the page of the site this notification is about; the access token only in the URL fragment."""
+def link_subject(notification: Notification) -> str | None:
+    """Return the id whose access token the notification's link carries, or None when its link needs none."""
+    if notification.link_access is None:
+        return None
+    return str(notification.facts[LINKED_FAMILIES[notification.link_access]])
+
+
+def link_for(notification: Notification, site_url: str, access_token: str | None = None) -> str:
+    """Return the page of the site this notification is about; an access token only ever in the URL fragment."""
     base = site_url.rstrip("/")
     family = notification.event.value.split(".", 1)[0]
     if family not in _PAGES:
         return f"{base}/{_CONSULTATION_PAGE}"
-    page, id_fact = _PAGES[family]
+    id_fact = LINKED_FAMILIES[family]
     fragment = f"id={quote(str(notification.facts[id_fact]), safe='')}"
-    if notification.link_token:
-        fragment += f"&token={quote(notification.link_token, safe='')}"
-    return f"{base}/{page}#{fragment}"
+    if access_token and notification.link_access is not None:
+        fragment += f"&token={quote(access_token, safe='')}"
+    return f"{base}/{_PAGES[family]}#{fragment}"
 
 
 def _fill(template: Template, values: dict[str, str], where: str) -> str:
@@ -270,15 +312,18 @@ def _fill(template: Template, values: dict[str, str], where: str) -> str:
         raise ValueError(f"{where}: no value for placeholder {missing}") from None
 
 
-def render_email(notification: Notification, site_url: str) -> RenderedEmail:
-    """Render a notification's e-mail in its language.
+def render_email(notification: Notification, site_url: str, access_token: str | None = None) -> RenderedEmail:
+    """Render a notification's e-mail in its language, its link carrying `access_token` if it asks for one.
 
-    :raises ValueError: a template names a placeholder the notification has no value for.
+    :raises ValueError: a template names a placeholder the notification has no value for, or the link needs an
+        access token and none was given.
     """
     locale, event = notification.locale, notification.event.value
+    if notification.link_access is not None and not access_token:
+        raise ValueError(f"{event}: its link needs the {notification.link_access} access token")
     templates = _event_templates(event, locale)
     facts = _in_locale(notification.facts, locale)
-    link = link_for(notification, site_url)
+    link = link_for(notification, site_url, access_token)
     base = site_url.rstrip("/")
     as_text = {key: _fact_text(key, value, locale) for key, value in facts.items()}
     as_text |= {"link": link, "site_url": base}

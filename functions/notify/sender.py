@@ -36,7 +36,9 @@ reason the SES client must not retry by itself (app.py turns botocore's retries 
 timeout by sending the same request again, which is exactly window 3 without the ledger knowing.
 
 Nothing here logs or raises with an address or a fact in it: only the notification id, the event and SES's
-error code (SES's own error text can name addresses, so it is stored with them blanked out).
+error code (SES's own error text can name addresses, so it is stored with them blanked out). A link that needs
+the holder's access token gets it here, derived with KMS from the id just before rendering: the token exists
+only in this invocation's memory and in the e-mail, never in the message, the ledger or a log.
 """
 
 import json
@@ -53,7 +55,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ParamValidationError
 from pydantic import ValidationError
 
-from functions.notify.emails import render_email, to_mime
+from functions.notify.emails import link_subject, render_email, to_mime
+from functions.shared.access_tokens import derive_access_token
 from functions.shared.notifications import Notification
 from functions.shared.observability import logger, metrics
 
@@ -107,13 +110,15 @@ class InDoubt(Undelivered):
 
 @dataclass(frozen=True)
 class Outbox:
-    """What delivering needs: the SES v2 client, the ledger table, the sending identity, the site's address."""
+    """What delivering needs: SES v2, the ledger, the sending identity, the site's address, KMS for link tokens."""
 
     ses: Any
     ledger: Any
     sender_email: str
     configuration_set: str
     site_url: str
+    kms: Any
+    access_token_key_id: str
     clock: Callable[[], float] = time.time
 
 
@@ -180,8 +185,8 @@ def _claimed_id(body: str) -> str | None:
 
 def _deliver(notification: Notification, outbox: Outbox, time_left_s: float) -> Outcome:
     nid = notification.notification_id
-    # Rendered before anything is claimed: a broken template leaves no claim behind.
-    email = render_email(notification, outbox.site_url)
+    # Rendered before anything is claimed: a broken template, or KMS unavailable, leaves no claim behind.
+    email = render_email(notification, outbox.site_url, _access_token(notification, outbox))
     raw = to_mime(email, sender=outbox.sender_email, to=str(notification.to), notification=notification)
     if time_left_s < MIN_TIME_TO_SEND_S:
         raise Undelivered(f"{nid}: only {time_left_s:.0f} s left in this invocation, too little to send safely")
@@ -301,6 +306,25 @@ def _refused(nid: str, outbox: Outbox, claim_id: str, error: ClientError) -> Out
     _settle(outbox, nid, claim_id, LedgerStatus.FAILED, reason)
     logger.warning("SES did not accept the e-mail; it will be retried", extra={"reason": code})
     raise Undelivered(f"{nid}: SES {code}") from None
+
+
+def _access_token(notification: Notification, outbox: Outbox) -> str | None:
+    """Derive the access token the notification's link carries (None when it needs none).
+
+    :raises Undelivered: KMS did not answer; the message is retried like any other failure before sending.
+    """
+    subject = link_subject(notification)
+    if subject is None or notification.link_access is None:
+        return None
+    try:
+        return derive_access_token(subject, outbox.kms, outbox.access_token_key_id, purpose=notification.link_access)
+    except Exception as error:
+        logger.warning(
+            "the link's access token could not be derived; will be retried", extra={"reason": type(error).__name__}
+        )
+        raise Undelivered(
+            f"{notification.notification_id}: access token not derived ({type(error).__name__})"
+        ) from None
 
 
 def refused_for_good(code: str, message: str, sender_email: str) -> bool:

@@ -169,7 +169,7 @@ def create_resolver() -> APIGatewayHttpResolver:
 
     @app.exception_handler(AppError)
     def _app_error(error: AppError) -> Response:
-        return json_response(error.status, error.body())
+        return json_response(error.status, error.body(), error.headers())
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response:

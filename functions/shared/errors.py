@@ -30,6 +30,10 @@ class AppError(Exception):
         """Return the JSON error body."""
         return error_body(self.code, self.message_id, self.message_en, self.details)
 
+    def headers(self) -> dict[str, str]:
+        """Return the HTTP headers the answer carries besides its body (none, unless a subclass says)."""
+        return {}
+
 
 def error_body(code: str, message_id: str, message_en: str, details: Any = None) -> dict[str, Any]:
     """Build the error shape every route answers with."""
@@ -86,9 +90,25 @@ class Conflict(AppError):
 
 
 class TooManyRequests(AppError):
-    """429: slow down."""
+    """429: slow down, and come back after `retry_after_s` seconds (the Retry-After header)."""
 
     status = HTTPStatus.TOO_MANY_REQUESTS
     code = "throttled"
     message_id = "Terlalu banyak permintaan. Coba lagi sebentar lagi."
     message_en = "Too many requests. Please try again shortly."
+
+    def __init__(
+        self,
+        message_id: str | None = None,
+        message_en: str | None = None,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        retry_after_s: int = 60,
+    ) -> None:
+        super().__init__(message_id, message_en, code=code, details=details)
+        self.retry_after_s = max(1, int(retry_after_s))
+
+    def headers(self) -> dict[str, str]:
+        """Return Retry-After, in seconds."""
+        return {"Retry-After": str(self.retry_after_s)}

@@ -1,7 +1,15 @@
 """The notification message every producer puts on the notifications queue, and the one way to put it there.
 
 Only functions/notify talks to SES; everyone else calls `enqueue`. A message carries what its
-template needs and never a NIK.
+template needs and never a NIK, nor a secret: a link that needs the holder's access token says so
+(`link_access`), and the notify function derives the token when it sends (functions/shared/access_tokens.py),
+so no queue, dead-letter queue, outbox or ledger ever holds one.
+
+E-mail is never a megaphone. Nobody has proved they own the address a request names, so the facts are
+the office's own (numbers, the catalogue's service names, dates), never free text from the request: no
+name, no question. What a person typed and must see again (the question an officer answers) is listed in
+USER_TEXT_FACTS: the e-mail shows it escaped and with its links defanged. How many such e-mails one
+address may get is limited where they are produced (functions/shared/rate_limits.py).
 
 A producer that changes state writes its notification to the outbox table in the same transaction
 (`outbox_put`) and, once committed, calls `dispatch`: queued and deleted from the outbox at once, or,
@@ -18,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from functions.shared import aws, clock
+from functions.shared.access_tokens import TokenPurpose
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
@@ -40,8 +49,11 @@ class NotificationEvent(StrEnum):
     CONSULTATION_ANSWERED = "consultation.answered"
 
 
-_APPLICATION = ("name", "application_id", "service_name_id", "service_name_en")
-_BOOKING = ("name", "booking_id", "ticket_code", "site_name", "date", "start")
+# No event needs the person's name: greeting someone by a name nobody checked is how a stranger's text gets
+# into an e-mail to someone else.
+_APPLICATION = ("application_id", "service_name_id", "service_name_en")
+_BOOKING = ("booking_id", "ticket_code", "site_name", "date", "start")
+_CONSULTATION = ("consultation_id", "service_name_id", "service_name_en")
 
 # The facts each event's template needs; a producer that leaves one out is refused at once.
 REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
@@ -56,8 +68,20 @@ REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.BOOKING_WAITLIST_PROMOTED: _BOOKING,
     NotificationEvent.BOOKING_REFUSED: (*_BOOKING, "temperature_c"),
     NotificationEvent.BOOKING_REMINDER: _BOOKING,
-    NotificationEvent.CONSULTATION_RECEIVED: ("name", "consultation_id", "question"),
-    NotificationEvent.CONSULTATION_ANSWERED: ("name", "consultation_id", "question", "answer"),
+    # The acknowledgement goes to an address nobody has proved: the office's facts only, never the question.
+    NotificationEvent.CONSULTATION_RECEIVED: _CONSULTATION,
+    # An officer has read the question and answers it: quoted back, as user text (below).
+    NotificationEvent.CONSULTATION_ANSWERED: (*_CONSULTATION, "question", "answer"),
+}
+
+# Facts that hold what a member of the public typed: an e-mail shows them escaped, with every link and address
+# in them defanged ("hxxps://example[.]com"), so no mail client turns them into something to click.
+USER_TEXT_FACTS = frozenset({"name", "question"})
+
+# The page a family of events links to, and the fact naming the thing on it; its access token is derived at send.
+LINKED_FAMILIES: dict[TokenPurpose, str] = {
+    TokenPurpose.APPLICATION: "application_id",
+    TokenPurpose.BOOKING: "booking_id",
 }
 
 _LOOKS_LIKE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -78,15 +102,30 @@ class Notification(BaseModel):
     to: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     locale: Literal["id", "en"] = "id"
     facts: dict[str, FactValue] = {}
-    # A secret that only travels in the link's URL fragment (never to a server log): the access token.
-    link_token: str | None = None
+    # Whose access token the e-mail's link carries (in its URL fragment, never to a server log). Not the token:
+    # the notify function derives it from the id fact when it sends, so no queue or table ever holds it.
+    link_access: TokenPurpose | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_token_carried(cls, data: Any) -> Any:
+        """Read a message of an earlier version, which carried the token itself, as one that asks for its link."""
+        if isinstance(data, dict) and "link_token" in data:
+            carried = data.get("link_token")
+            data = {key: value for key, value in data.items() if key != "link_token"}
+            family = str(data.get("event", "")).split(".", 1)[0]
+            if carried and data.get("link_access") is None and family in set(TokenPurpose):
+                data["link_access"] = family
+        return data
 
     @model_validator(mode="after")
     def _complete_and_free_of_nik(self) -> "Notification":
         missing = [f for f in REQUIRED_FACTS[self.event] if f not in self.facts]
         if missing:
             raise ValueError(f"{self.event} needs facts: {', '.join(missing)}")
-        if _LOOKS_LIKE_NIK.search(self.model_dump_json(exclude={"link_token"})):
+        if self.link_access is not None and not self.event.value.startswith(f"{self.link_access.value}."):
+            raise ValueError(f"{self.event} cannot link with a {self.link_access} access token")
+        if _LOOKS_LIKE_NIK.search(self.model_dump_json()):
             raise ValueError("a notification must not carry a NIK")
         return self
 
@@ -104,7 +143,7 @@ def enqueue(notification: Notification, sqs: Any | None = None, queue_url: str |
 
 # The relay leaves younger items alone: their producer is most likely still dispatching them itself.
 OUTBOX_RELAY_DELAY_S = 60
-# An item no relay could queue in a week is dropped by TTL (it carries an address and a link token).
+# An item no relay could queue in a week is dropped by TTL (it carries an address).
 OUTBOX_TTL_S = 7 * 24 * 3600
 
 

@@ -20,6 +20,7 @@ class Settings(BaseModel):
     idempotency_table: str = Field("", alias="IDEMPOTENCY_TABLE")
     notification_ledger_table: str = Field("", alias="NOTIFICATION_LEDGER_TABLE")
     notification_outbox_table: str = Field("", alias="NOTIFICATION_OUTBOX_TABLE")
+    rate_limit_table: str = Field("", alias="RATE_LIMIT_TABLE")
     uploads_bucket: str = Field("", alias="UPLOADS_BUCKET")
     documents_bucket: str = Field("", alias="DOCUMENTS_BUCKET")
     issue_jobs_queue_url: str = Field("", alias="ISSUE_JOBS_QUEUE_URL")

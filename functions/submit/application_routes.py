@@ -6,12 +6,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.access_tokens import derive_access_token
 from functions.shared.api import json_response
 from functions.shared.applications import ApplicationRecord
 from functions.shared.catalogue import get_service
 from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
+from functions.shared.rate_limits import EMAILING_REQUESTS, client_of
 from functions.shared.settings import get_settings
 from functions.submit import tracking
 from functions.submit.schemas import ResubmissionRequest, SubmissionReceipt, SubmissionRequest, TrackingView, created
@@ -46,6 +47,11 @@ def submit(
     """Check and store an application once per Idempotency-Key; answer with its number and access token."""
     key = require_key(idempotency_key)
     deps = Deps.from_settings()
+    # A submission e-mails its receipt: a client past its limit is refused before anything is checked or stored.
+    # A retry of a stored submission counts too; after Retry-After it gets its first answer back, so nothing is lost.
+    event = router.current_event
+    client = client_of(event.headers, event.request_context.http.source_ip)
+    deps.limiter.take_or_refuse(EMAILING_REQUESTS, client, clock.now())
     receipt = run_once(
         submit_application,
         key,

@@ -6,8 +6,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.api import json_response
+from functions.shared.rate_limits import RateLimiter, client_of
 from functions.shared.settings import get_settings
 from functions.submit.consultations import open_consultation
 from functions.submit.schemas import ConsultationReceipt, ConsultationRequest, created
@@ -22,13 +23,17 @@ router = Router()
     responses=created(ConsultationReceipt, "Diterima / Received"),
 )
 def ask(consultation: Annotated[ConsultationRequest, Body()]) -> Response[ConsultationReceipt]:
-    """Store the question for an officer and acknowledge it by e-mail."""
+    """Store the question for an officer and acknowledge it by e-mail (429 when an address or client had enough)."""
     settings = get_settings()
+    event = router.current_event
     consultation_id = open_consultation(
         aws.table(settings.consultations_table),
         aws.table(settings.catalogue_table),
         aws.client("sqs"),
         settings.notifications_queue_url,
         consultation,
+        now=clock.now(),
+        limiter=RateLimiter.from_settings(),
+        client=client_of(event.headers, event.request_context.http.source_ip),
     )
     return json_response(201, {"id": consultation_id})

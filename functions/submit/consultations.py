@@ -1,18 +1,26 @@
 """E-mail consultations: a citizen's question, stored for an officer and acknowledged by e-mail.
 
-The acknowledgement is committed with the question (notification outbox), then queued.
+The acknowledgement is committed with the question (notification outbox), then queued. Anyone can name any
+address, so the acknowledgement carries only the office's facts (the number, the topic from the catalogue, what
+happens next), never the name or the question; and an address gets at most a few in an hour, a client at most a
+few dozen: past either limit the question is refused with 429 before anything is stored.
 """
 
+import datetime as dt
 from typing import Any
 
-from functions.shared import aws, clock
+from functions.shared import aws
 from functions.shared.applications import new_tracking_number, timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
+from functions.shared.rate_limits import EMAILING_REQUESTS, UNVERIFIED_EMAILS, RateLimiter
 from functions.submit.paging import decode_cursor, encode_cursor
 from functions.submit.schemas import ConsultationRequest
-from functions.submit.submission import load_service, without_nik_like_numbers
+from functions.submit.submission import load_service
+
+# The topic of a question that names no service.
+GENERAL_TOPIC = {"name_id": "Pertanyaan umum", "name_en": "General question"}
 
 OPEN = "OPEN"
 PREFIX = "KS"  # konsultasi
@@ -20,18 +28,29 @@ _ID_ATTEMPTS = 5
 _INDEX_KEYS = {"id", "status", "created_at"}
 
 
-def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, request: ConsultationRequest) -> str:
+def open_consultation(
+    table: Any,
+    catalogue: Any,
+    sqs: Any,
+    queue_url: str,
+    request: ConsultationRequest,
+    *,
+    now: dt.datetime,
+    limiter: RateLimiter,
+    client: str,
+) -> str:
     """Store a question (status OPEN) with its acknowledgement in the outbox, queue that, and return its number.
 
     :raises Unprocessable: the service named does not exist.
+    :raises TooManyRequests: the client, or the address, has had its share of e-mail for now; nothing is stored.
     """
-    if request.service_id:
-        load_service(catalogue, request.service_id)
+    service = load_service(catalogue, request.service_id) if request.service_id else GENERAL_TOPIC
+    limiter.take_or_refuse(EMAILING_REQUESTS, client, now)
+    limiter.take_or_refuse(UNVERIFIED_EMAILS, str(request.email), now, field="email")
     from botocore.exceptions import ClientError
 
     # The plain client: the Table's own client would re-serialize these already typed items.
     db = aws.client("dynamodb")
-    now = clock.now()
     for _ in range(_ID_ATTEMPTS):
         consultation_id = new_tracking_number(now, PREFIX)
         item = {
@@ -45,7 +64,7 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
         }
         if request.service_id:
             item["service_id"] = request.service_id
-        acknowledgement = _acknowledgement(item)
+        acknowledgement = _acknowledgement(item, service)
         put = {
             "Put": {
                 "TableName": table.name,
@@ -70,7 +89,7 @@ def open_consultation(table: Any, catalogue: Any, sqs: Any, queue_url: str, requ
     return consultation_id
 
 
-def _acknowledgement(item: dict[str, Any]) -> Notification | None:
+def _acknowledgement(item: dict[str, Any], service: dict[str, Any]) -> Notification | None:
     """Return the acknowledgement e-mail, or None (logged) if it cannot be built: the question is stored anyway."""
     notification_id = f"{NotificationEvent.CONSULTATION_RECEIVED}:{item['id']}"
     try:
@@ -79,11 +98,11 @@ def _acknowledgement(item: dict[str, Any]) -> Notification | None:
             event=NotificationEvent.CONSULTATION_RECEIVED,
             to=item["email"],
             locale=item["locale"],
+            # The office's facts only: whoever typed the request may not own the address (see the module's doc).
             facts={
-                "name": without_nik_like_numbers(item["name"]),
                 "consultation_id": item["id"],
-                # People paste their NIK into questions; the e-mail copy must not carry it.
-                "question": without_nik_like_numbers(item["question"]),
+                "service_name_id": service["name_id"],
+                "service_name_en": service["name_en"],
             },
         )
     except Exception as error:

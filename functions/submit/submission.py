@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.shared import aws, clock
-from functions.shared.access_tokens import derive_access_token, hash_access_token
+from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token
 from functions.shared.applications import (
     APPLICANT_ACTOR,
     ApplicationRecord,
@@ -30,6 +30,7 @@ from functions.shared.errors import Conflict, Unprocessable
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
+from functions.shared.rate_limits import UNVERIFIED_EMAILS, RateLimiter
 from functions.shared.settings import get_settings
 from functions.submit import uploads
 from functions.submit.schemas import DocumentRef, SubmissionRequest
@@ -59,6 +60,7 @@ class Deps:
     notifications_queue_url: str
     notification_outbox_table: str
     access_token_key_id: str
+    limiter: RateLimiter
 
     @classmethod
     def from_settings(cls) -> "Deps":
@@ -78,6 +80,7 @@ class Deps:
             notifications_queue_url=settings.notifications_queue_url,
             notification_outbox_table=settings.notification_outbox_table,
             access_token_key_id=settings.access_token_key_id,
+            limiter=RateLimiter.from_settings(),
         )
 
 
@@ -251,6 +254,7 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     if missing:
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now)
+    email_allowed = receipt_email_allowed(deps, submission.applicant.email, now)
 
     at = timestamp(now)
     for _ in range(_TRACKING_NUMBER_ATTEMPTS):
@@ -278,7 +282,7 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
         )
         claims = uploads.claim_items(deps.uploads_table_name, checked, application_id, now)
         # The e-mail is committed with the application (outbox, after the claims so their indices hold).
-        notification = submitted_notification(record, service, token, 0, at)
+        notification = submitted_notification(record, service, 0, at) if email_allowed else None
         outbox = [outbox_put(notification, deps.notification_outbox_table, now)] if notification else []
         try:
             create_application(deps.db, deps.tables, record, [*claims, *outbox])
@@ -341,8 +345,8 @@ def resubmit_documents(
         raise missing_requirements_error(missing)
     checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, documents, now)
     at = timestamp(now)
-    token = derive_access_token(record.id, deps.kms, deps.access_token_key_id)
-    notification = submitted_notification(record, service, token, len(record.history), at)
+    email_allowed = receipt_email_allowed(deps, record.applicant.email, now)
+    notification = submitted_notification(record, service, len(record.history), at) if email_allowed else None
     outbox = [outbox_put(notification, deps.notification_outbox_table, now)] if notification else []
     try:
         stored = uploads.copy_into_application(deps.s3, deps.uploads_bucket, record.id, checked, at)
@@ -381,12 +385,31 @@ def without_nik_like_numbers(text: str) -> str:
     return _NIK_LIKE.sub(lambda m: "•" * (len(m.group()) - 4) + m.group()[-4:], text)
 
 
+def receipt_email_allowed(deps: Deps, address: str, now: dt.datetime) -> bool:
+    """Count the receipt e-mail against the address's hourly allowance; tell whether it may be sent.
+
+    An address past its allowance does not refuse the submission, unlike a consultation: the application is the
+    citizen's work (documents uploaded, form filled), and its receipt (number and access token) is in the answer
+    itself, so nothing is lost by not e-mailing it, while refusing would lose the application. So it is stored,
+    and only the e-mail is withheld (logged and counted), which is what stops a stranger's flood of submissions
+    naming one address from becoming a flood of e-mails to it. The client's own limit is taken before this, in
+    the route: a client past it is refused before anything is checked or stored.
+    """
+    if deps.limiter.take(UNVERIFIED_EMAILS, address, now) == 0:
+        return True
+    logger.warning("receipt e-mail withheld: the address has had its share of e-mail for now")
+    metrics.add_metric(name="EmailsWithheldByAddressLimit", unit="Count", value=1)
+    return False
+
+
 def submitted_notification(
-    record: ApplicationRecord, service: dict[str, Any], token: str, step: int, submitted_at: str
+    record: ApplicationRecord, service: dict[str, Any], step: int, submitted_at: str
 ) -> Notification | None:
     """Return the applicant's ``application.submitted`` e-mail for history entry `step`, or None if it cannot be built.
 
     A notification that cannot be built is logged and never stops the submission: the person keeps their number.
+    It carries no name (nobody has proved the address is the applicant's) and no token: the notify function
+    derives the tracking link's token from the number when it sends.
     """
     notification_id = f"{NotificationEvent.APPLICATION_SUBMITTED}:{record.id}:{step}"
     try:
@@ -396,7 +419,6 @@ def submitted_notification(
             to=record.applicant.email,
             locale=record.locale,
             facts={
-                "name": without_nik_like_numbers(record.applicant.name),
                 "application_id": record.id,
                 "service_id": record.service_id,
                 "service_name_id": service["name_id"],
@@ -404,7 +426,7 @@ def submitted_notification(
                 "submitted_at": submitted_at,
                 "resubmission": step > 0,
             },
-            link_token=token,
+            link_access=TokenPurpose.APPLICATION,
         )
     except Exception as error:
         logger.error(

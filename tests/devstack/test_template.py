@@ -57,7 +57,7 @@ def test_tables_are_encrypted_and_the_stateful_ones_recoverable():
         props = table["Properties"]
         assert props["SSESpecification"]["SSEEnabled"], logical_id
         assert props["BillingMode"] == "PAY_PER_REQUEST", logical_id
-        if logical_id not in {"IdempotencyTable", "NotificationLedgerTable"}:
+        if logical_id not in {"IdempotencyTable", "NotificationLedgerTable", "RateLimitTable"}:
             assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], logical_id
 
 

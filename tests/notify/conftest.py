@@ -14,19 +14,19 @@ from devstack.lambda_runtime import Functions
 from devstack.pollers import QueuePoller
 from devstack.template import load_template, queue_sources
 from functions.notify import app
+from functions.shared.access_tokens import TokenPurpose, derive_access_token
 from functions.shared.notifications import Notification, NotificationEvent
 
 REGION = "ap-southeast-3"
-SAMPLE_LINK_TOKEN = "tok_Abc123-secret"
+# "the family's": an application's or a booking's link carries its access token, as their producers ask.
+FAMILY_LINK = "family"
 
 _APPLICATION = {
-    "name": "Siti Rahayu",
     "application_id": "SP-2026-000123",
     "service_name_id": "Izin Usaha Mikro Kecil",
     "service_name_en": "Micro and small business permit",
 }
 _BOOKING = {
-    "name": "Budi Santoso",
     "booking_id": "BK-7F3A9C21",
     "ticket_code": "A-017",
     "site_name": "Mal Pelayanan Publik DKI Jakarta",
@@ -34,10 +34,11 @@ _BOOKING = {
     "start": "09:30",
 }
 _CONSULTATION = {
-    "name": "Dewi Lestari",
     "consultation_id": "KS-000042",
-    "question": "Apakah izin usaha mikro perlu NPWP?\nSaya baru mulai berjualan.",
+    "service_name_id": "Izin Usaha Mikro Kecil",
+    "service_name_en": "Micro and small business permit",
 }
+_QUESTION = "Apakah izin usaha mikro perlu NPWP?\nSaya baru mulai berjualan."
 SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
     NotificationEvent.APPLICATION_SUBMITTED: {**_APPLICATION, "submitted_at": "2026-03-12T02:30:00Z"},
     NotificationEvent.APPLICATION_RETURNED: {
@@ -64,6 +65,7 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
     NotificationEvent.CONSULTATION_RECEIVED: dict(_CONSULTATION),
     NotificationEvent.CONSULTATION_ANSWERED: {
         **_CONSULTATION,
+        "question": _QUESTION,
         "answer": "Untuk IUMK, NPWP tidak wajib.\nCukup KTP dan surat keterangan domisili.",
     },
 }
@@ -74,18 +76,30 @@ def _sample_notification(
     locale: str = "id",
     notification_id: str | None = None,
     to: str = "siti.rahayu@example.com",
-    link_token: str | None = SAMPLE_LINK_TOKEN,
+    link_access: str | None = FAMILY_LINK,
     **facts: Any,
 ) -> Notification:
     """A complete notification of an event, with its sample facts (overridden by `facts`)."""
+    family = event.value.split(".", 1)[0]
+    if link_access == FAMILY_LINK:
+        link_access = family if family in set(TokenPurpose) else None
     return Notification(
         notification_id=notification_id or f"{event.value}:{locale}:0001",
         event=event,
         to=to,
         locale=locale,
         facts={**SAMPLE_FACTS[event], **facts},
-        link_token=link_token,
+        link_access=link_access,
     )
+
+
+def _expected_token(notification: Notification, kms: Any = None, key_id: str | None = None) -> str:
+    """The access token the notify function must put in this notification's link (derived as it derives it)."""
+    from functions.notify.emails import link_subject
+
+    subject = link_subject(notification)
+    assert subject is not None and notification.link_access is not None
+    return derive_access_token(subject, kms, key_id, purpose=notification.link_access)
 
 
 @dataclass
@@ -184,8 +198,14 @@ def _dead_letters(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def make_notification() -> Callable[..., Notification]:
-    """Build a complete notification of an event: (event, locale, notification_id, to, link_token, **facts)."""
+    """Build a complete notification of an event: (event, locale, notification_id, to, link_access, **facts)."""
     return _sample_notification
+
+
+@pytest.fixture
+def expected_token() -> Callable[..., str]:
+    """The access token a notification's link must carry: (notification, kms=None, key_id=None)."""
+    return _expected_token
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from botocore.exceptions import EndpointConnectionError
 from devstack.lambda_runtime import Functions
 from devstack.template import load_template
 from functions.shared.notifications import OUTBOX_RELAY_DELAY_S, dispatch, outbox_put, relay_outbox
+from functions.shared.rate_limits import RateLimiter
 from functions.submit.consultations import open_consultation
 from functions.submit.schemas import ConsultationRequest
 
@@ -49,6 +50,20 @@ def _question() -> ConsultationRequest:
     )
 
 
+def _ask(consultations, sqs, queue_url: str) -> str:
+    """Open a consultation as the route does, now, from one client."""
+    return open_consultation(
+        consultations,
+        None,
+        sqs,
+        queue_url,
+        _question(),
+        now=dt.datetime.now(dt.UTC),
+        limiter=RateLimiter.from_settings(),
+        client="203.0.113.7",
+    )
+
+
 def _waiting(sqs, queue_url: str) -> int:
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
@@ -62,7 +77,7 @@ def test_a_queue_that_fails_after_the_commit_leaves_the_email_in_the_outbox_and_
     consultations, outbox_table, broken_sqs, sqs, queues, sent_emails
 ):
     # Given a question stored while SQS refuses every message
-    consultation_id = open_consultation(consultations, None, broken_sqs, queues.queue_url, _question())
+    consultation_id = _ask(consultations, broken_sqs, queues.queue_url)
     notification_id = f"consultation.received:{consultation_id}"
     assert consultations.get_item(Key={"id": consultation_id})["Item"]["status"] == "OPEN"
     assert [i["notification_id"] for i in outbox_table.scan()["Items"]] == [notification_id]
@@ -83,7 +98,7 @@ def test_a_queue_that_fails_after_the_commit_leaves_the_email_in_the_outbox_and_
 
 def test_a_successful_dispatch_queues_the_email_and_leaves_no_outbox_item(consultations, outbox_table, sqs, queues):
     # When
-    consultation_id = open_consultation(consultations, None, sqs, queues.queue_url, _question())
+    consultation_id = _ask(consultations, sqs, queues.queue_url)
     # Then
     assert outbox_table.scan()["Count"] == 0
     assert _waiting(sqs, queues.queue_url) == 1

@@ -71,6 +71,48 @@ def test_a_notification_is_sent_once_and_recorded_as_sent(notify, ledger, make_n
     assert "claim_id" not in row and "lease_until" not in row
 
 
+def test_the_link_carries_the_access_token_the_sender_derives_and_the_message_none(
+    notify, ledger, make_notification, sent_emails, expected_token
+):
+    # Given an application's e-mail, which asks for its link's token and carries none
+    notification = make_notification(NotificationEvent.APPLICATION_ISSUED, locale="en")
+    body = notification.model_dump_json()
+    token = expected_token(notification)
+    assert token not in body
+
+    # When it is delivered
+    deliver(body, "m-1", app.outbox(), PLENTY_OF_TIME_S)
+
+    # Then the e-mail's link holds the token derived from the application's number, in its fragment only
+    (sent,) = sent_emails()
+    assert f"/track.html#id=SP-2026-000123&token={token}" in sent.text
+    assert f"/track.html#id=SP-2026-000123&amp;token={token}" in sent.html
+    # and the ledger row does not hold it
+    assert token not in json.dumps(_row(ledger, notification.notification_id), default=str)
+
+
+def test_kms_out_of_reach_claims_nothing_and_the_message_is_retried(notify, ledger, make_notification, sent_emails):
+    # Given KMS cannot be reached when the link's token is to be derived
+    notification = make_notification(NotificationEvent.APPLICATION_RETURNED)
+
+    def unreachable(**_: object) -> None:
+        raise EndpointConnectionError(endpoint_url="https://kms.ap-southeast-3.amazonaws.com")
+
+    events = app.outbox().kms.meta.events
+    events.register("before-call.kms.GenerateMac", unreachable)
+
+    # When it is delivered
+    with pytest.raises(Undelivered) as refused:
+        deliver(notification.model_dump_json(), "m-1", app.outbox(), PLENTY_OF_TIME_S)
+
+    # Then nothing was sent or claimed, so the retry sends it once KMS answers again
+    assert not isinstance(refused.value, InDoubt)
+    assert sent_emails() == []
+    assert "Item" not in ledger.get_item(Key={"notification_id": notification.notification_id})
+    events.unregister("before-call.kms.GenerateMac", unreachable)
+    assert deliver(notification.model_dump_json(), "m-1", app.outbox(), PLENTY_OF_TIME_S) is Outcome.SENT
+
+
 def test_a_redelivered_notification_sends_nothing(notify, make_notification, sent_emails):
     # Given a notification already sent
     body = make_notification(NotificationEvent.BOOKING_CONFIRMED).model_dump_json()

@@ -6,7 +6,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from functions.shared.access_tokens import bearer_token, derive_access_token, hash_access_token, token_matches
+from functions.shared.access_tokens import (
+    TokenPurpose,
+    bearer_token,
+    derive_access_token,
+    hash_access_token,
+    token_matches,
+)
 
 
 @pytest.fixture
@@ -38,6 +44,30 @@ def test_another_key_derives_other_tokens(kms):
     assert derive_access_token("SP-2611-7K3M9Q", client, key) != derive_access_token(
         "SP-2611-7K3M9Q", client, second_key
     )
+
+
+def test_an_application_token_is_the_one_issued_before_purposes_existed(kms):
+    # Given the token as every application so far got it: the MAC of "application-access-token:v1:" + its number
+    client, key = kms
+    mac = client.generate_mac(
+        KeyId=key, Message=b"application-access-token:v1:SP-2611-7K3M9Q", MacAlgorithm="HMAC_SHA_256"
+    )["Mac"]
+    issued = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    # Then the application purpose (the default) still derives exactly it
+    assert derive_access_token("SP-2611-7K3M9Q", client, key) == issued
+    assert derive_access_token("SP-2611-7K3M9Q", client, key, purpose=TokenPurpose.APPLICATION) == issued
+
+
+def test_a_booking_token_never_opens_an_application_with_the_same_id(kms):
+    # Given
+    client, key = kms
+    # When
+    application = derive_access_token("X-0001", client, key, purpose=TokenPurpose.APPLICATION)
+    booking = derive_access_token("X-0001", client, key, purpose=TokenPurpose.BOOKING)
+    # Then
+    assert booking != application
+    assert booking == derive_access_token("X-0001", client, key, purpose="booking")
+    assert not token_matches(booking, hash_access_token(application))
 
 
 def test_only_the_right_token_matches_its_stored_hash():

@@ -1,6 +1,7 @@
 """Fixtures for the citizen's application routes: a citizen on the in-process API, tables, buckets, the queue."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -39,6 +40,92 @@ def queued(aws: Any) -> Any:
         return [json.loads(m["Body"]) for m in messages]
 
     return read
+
+
+@dataclass
+class Mail:
+    """One e-mail moto's SES accepted, as a mail client reads it."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass
+class Postman:
+    """Runs the notify function over the notifications queue, as Lambda would, and reads what SES accepted."""
+
+    resources: Any
+    sqs: Any
+
+    def deliver(self, max_polls: int = 200) -> None:
+        """Poll the notifications queue through the notify function until nothing is left in it."""
+        from devstack.lambda_runtime import Functions
+        from devstack.pollers import QueuePoller
+        from devstack.template import load_template, queue_sources
+        from functions.notify import app
+
+        app.outbox.cache_clear()
+        template = load_template()
+        (source,) = [s for s in queue_sources(template) if s.function == "NotifyFunction"]
+        queue_url = self.resources.refs[source.queue]
+        arn = self.resources.attrs[(source.queue, "Arn")]
+        poller = QueuePoller(source, queue_url, arn, self.sqs, Functions(template), retry_delay_s=0)
+        for _ in range(max_polls):
+            if poller.poll_once() == 0 and not self.in_queue(source.queue):
+                return
+        raise AssertionError("the notifications queue did not drain")
+
+    def in_queue(self, queue: str = "NotificationsQueue") -> int:
+        """How many messages a queue holds, visible or in flight."""
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        counts = self.sqs.get_queue_attributes(QueueUrl=self.resources.refs[queue], AttributeNames=names)
+        return sum(int(v) for v in counts["Attributes"].values())
+
+    def peek(self, queue: str) -> list[str]:
+        """Every message body on a queue, left there (visible again) for whoever comes next."""
+        found: dict[str, dict[str, Any]] = {}
+        url = self.resources.refs[queue]
+        while batch := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60).get(
+            "Messages", []
+        ):
+            found.update({m["MessageId"]: m for m in batch})
+        for message in found.values():
+            self.sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+        return [m["Body"] for m in found.values()]
+
+    @staticmethod
+    def sent() -> list[Mail]:
+        """Every e-mail moto's SES (in this process) has accepted, oldest first."""
+        import email
+        from email import policy
+
+        from moto.ses.models import ses_backends
+
+        from devstack import resources as res
+
+        out = []
+        for raw in ses_backends[res.ACCOUNT_ID][REGION].sent_messages:
+            message = email.message_from_string(raw.raw_data, policy=policy.default)
+            text, html = message.get_body(("plain",)), message.get_body(("html",))
+            out.append(
+                Mail(
+                    to=str(message["To"]),
+                    subject=str(message["Subject"]),
+                    text=text.get_content() if text else "",
+                    html=html.get_content() if html else "",
+                )
+            )
+        return out
+
+
+@pytest.fixture
+def postman(aws: Any) -> Postman:
+    """Delivers the queued notifications through the notify function and shows the e-mails sent."""
+    return Postman(aws, boto3.client("sqs", region_name=REGION))
 
 
 @pytest.fixture
