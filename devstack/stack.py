@@ -64,9 +64,9 @@ class LocalStack:
         self.resources, resolver, environment = res.provision(session, self.template, opts.stage, site_url)
         os.environ.update(environment)
         from functions.shared.aws import reset_clients
-        from functions.shared.settings import get_settings
+        from functions.shared.settings import reset_settings
 
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
 
         pool_id = self.resources.refs["UserPool"]

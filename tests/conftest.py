@@ -20,7 +20,7 @@ from devstack.process import RunningStack, start_stack, stop_stack
 from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import clear_cache as clear_catalogue_cache
-from functions.shared.settings import get_settings
+from functions.shared.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-3"
@@ -136,12 +136,12 @@ def aws(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[res.
         _forget_data(provisioned.created)
         for name, value in provisioned.environment.items():
             monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
         clear_catalogue_cache()
         yield provisioned.created
     finally:
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
         clear_catalogue_cache()
         mock.stop(remove_data=False)

@@ -15,7 +15,7 @@ from functions.notify.sender import Outbox, Undelivered, deliver
 from functions.shared import aws, clock
 from functions.shared.notifications import relay_outbox
 from functions.shared.observability import logger, metrics
-from functions.shared.settings import get_settings
+from functions.shared.settings import get_notify_settings
 
 # A record that is not sent this time is reported as a batch item failure even when the whole batch failed:
 # throttling is not a function error, and the dead-letter queue's alarm is what speaks for messages that stay stuck.
@@ -40,7 +40,7 @@ def ses_client() -> Any:
 @cache
 def outbox() -> Outbox:
     """Return what sending needs, built from the settings once per warm instance."""
-    settings = get_settings()
+    settings = get_notify_settings()
     return Outbox(
         ses=ses_client(),
         ledger=aws.table(settings.notification_ledger_table),
@@ -79,6 +79,6 @@ def run_job(job: str, now: datetime) -> dict[str, Any]:
     """Run one of the template's scheduled jobs for this function."""
     if job != "relay_outbox":
         raise ValueError(f"unknown job {job!r}")
-    relayed = relay_outbox(aws.table(get_settings().notification_outbox_table), now, aws.client("sqs"))
+    relayed = relay_outbox(aws.table(get_notify_settings().notification_outbox_table), now, aws.client("sqs"))
     logger.info("scheduled job done", extra={"job": job, "count": relayed})
     return {"job": job, "count": relayed}

@@ -20,7 +20,7 @@ from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import clear_cache as clear_catalogue_cache
 from functions.shared.openapi import published_document
-from functions.shared.settings import get_settings
+from functions.shared.settings import reset_settings
 from seed.catalogue import build_sites, load_services
 
 REGION = "ap-southeast-3"
@@ -115,12 +115,12 @@ def api_on_moto() -> Iterator[None]:
         created, _, environment = res.provision(session, load_template(), "test", SITE_URL)
         for name, value in environment.items():
             env.setenv(name, value)
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
         clear_catalogue_cache()
         seed_catalogue(session.resource("dynamodb").Table(created.refs["CatalogueTable"]))
         yield
-    get_settings.cache_clear()
+    reset_settings()
     reset_clients()
     clear_catalogue_cache()
 

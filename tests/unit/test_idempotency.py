@@ -2,31 +2,17 @@
 
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from devstack.lambda_runtime import LocalContext
-from devstack.resources import table_definitions
-from devstack.template import load_template
-from functions.shared.aws import reset_clients
 from functions.shared.errors import BadRequest, Conflict, Unprocessable
 from functions.shared.idempotency import require_key, run_once
-from functions.shared.settings import get_settings
 
 
 @pytest.fixture
-def idempotency_table(aws_credentials, monkeypatch):
-    """template.yaml's IdempotencyTable on moto, named in the environment."""
-    with mock_aws():
-        definition = table_definitions(load_template())["IdempotencyTable"]
-        boto3.client("dynamodb", region_name="ap-southeast-3").create_table(**definition)
-        monkeypatch.setenv("IDEMPOTENCY_TABLE", definition["TableName"])
-        get_settings.cache_clear()
-        reset_clients()
-        yield
-    get_settings.cache_clear()
-    reset_clients()
+def idempotency_table(aws):
+    """template.yaml's IdempotencyTable on moto, with every function's environment set."""
+    return aws.refs["IdempotencyTable"]
 
 
 calls: list[dict[str, Any]] = []

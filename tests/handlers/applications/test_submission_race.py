@@ -26,7 +26,7 @@ from devstack.moto_server import MotoServer
 from devstack.template import Route, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import put_catalogue
-from functions.shared.settings import get_settings
+from functions.shared.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 WORKER = Path(__file__).with_name("submission_worker.py")
@@ -48,14 +48,14 @@ def stack() -> Any:
         )
         for name, value in environment.items():
             env.setenv(name, value)
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
         from seed.catalogue import load_services
 
         service = next(s for s in load_services() if s["id"] == ONE_DOCUMENT_SERVICE)
         put_catalogue(session.resource("dynamodb").Table(created.refs["CatalogueTable"]), [service], [])
         yield created, session
-        get_settings.cache_clear()
+        reset_settings()
         reset_clients()
     server.stop()
 
