@@ -47,19 +47,20 @@ LAMBDA_ENVIRONMENT = {
 }
 
 # The pieces a cold start is made of, each timed after the ones before it (so a module two pieces share counts
-# in the first); a piece is shown for a function only when its handler module really loads it.
+# in the first); a piece is shown for a function only when its handler module really loads it. The batch
+# processor comes before pydantic, as in the functions: imported after pydantic, it loads Powertools' parser models.
 PIECES = [
     ("Powertools Logger and Metrics", "functions.shared.observability", "import functions.shared.observability"),
+    (
+        "Powertools batch processor",
+        "aws_lambda_powertools.utilities.batch",
+        "from aws_lambda_powertools.utilities.batch import BatchProcessor",
+    ),
     ("pydantic", "pydantic.main", "from pydantic import BaseModel"),
     (
         "Powertools HTTP resolver with validation",
         "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
         "from functions.shared.api import create_resolver; create_resolver()",
-    ),
-    (
-        "Powertools batch processor",
-        "aws_lambda_powertools.utilities.batch",
-        "from aws_lambda_powertools.utilities.batch import BatchProcessor",
     ),
 ]
 
