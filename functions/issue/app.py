@@ -8,15 +8,12 @@ then kept in the dead-letter queue (with its alarm) rather than dropped.
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.observability import logger, metrics
 
 ROUTERS: list[Any] = []
-
-processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @cache
@@ -34,7 +31,7 @@ def http_app() -> Any:
     return app
 
 
-def handle_issue_job(record: SQSRecord) -> None:
+def handle_issue_job(record: SQSMessage) -> None:
     """Refuse a job this version cannot carry out, so it is kept rather than lost."""
     raise RuntimeError(f"no issuing worker in this version for message {record.message_id}")
 
@@ -44,5 +41,5 @@ def handle_issue_job(record: SQSRecord) -> None:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Process issue jobs from SQS, or route an HTTP API event."""
     if "Records" in event:
-        return process_partial_response(event, handle_issue_job, processor, context)
+        return process_sqs_batch(event, handle_issue_job)
     return http_app().resolve(event, context)

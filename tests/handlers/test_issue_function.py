@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from functions.issue import app
+from functions.shared.batch import BatchFailed
 
 
-def test_an_http_event_is_routed_by_the_resolver_built_on_first_use(lambda_context):
+def test_an_http_event_is_routed_by_the_resolver_built_on_first_use(aws, lambda_context):
     # Given a warm instance that has only run the worker so far
     app.http_app.cache_clear()
     event = {
@@ -28,7 +28,7 @@ def test_an_http_event_is_routed_by_the_resolver_built_on_first_use(lambda_conte
     assert app.http_app() is app.http_app()
 
 
-def test_an_issue_job_this_version_cannot_carry_out_is_failed_so_it_is_kept(lambda_context):
+def test_an_issue_job_this_version_cannot_carry_out_is_failed_so_it_is_kept(aws, lambda_context):
     # Given
     event = {
         "Records": [
@@ -44,5 +44,5 @@ def test_an_issue_job_this_version_cannot_carry_out_is_failed_so_it_is_kept(lamb
         ]
     }
     # When / Then: the whole batch failed, so Lambda leaves it on the queue for its retries and dead-letter queue
-    with pytest.raises(BatchProcessingError):
+    with pytest.raises(BatchFailed):
         app.lambda_handler(event, lambda_context)
