@@ -21,7 +21,7 @@ def http_app() -> Any:
     """Build the HTTP resolver on the first HTTP event, once per warm instance.
 
     The issuing worker, which the queue invokes, never routes a request: building the resolver at import would
-    load Powertools' event handler and its pydantic validation (about 100 ms, bench/README.md) into its cold start.
+    load Powertools' event handler and its pydantic validation (about 90 ms, bench/README.md) into its cold start.
     """
     from functions.shared.api import create_resolver
 

@@ -7,7 +7,7 @@ special-use domain (`.test`, `.invalid`, `.local`, `.localhost`, `.onion`, `.arp
 SES sends to no other local part, and an internationalised domain can be written in its `xn--` form. The domain
 is kept in lower case (it is case-insensitive; the mailbox name is left as typed).
 
-It stands in for pydantic's `EmailStr`, whose email_validator costs about 40 ms of every cold start of a function
+It stands in for pydantic's `EmailStr`, whose email_validator costs about 17 ms of every cold start of a function
 that imports it (bench/README.md). It checks the shape only: nothing short of an e-mail proves someone reads it.
 """
 
