@@ -113,9 +113,14 @@ class Timing:
 
 def check_runtime(python: str) -> str:
     """Return the runtime python's version, refusing any but Lambda's (3.13)."""
-    version = subprocess.run(
-        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], capture_output=True, text=True
-    ).stdout.strip()
+    found = shutil.which(python) if python else None
+    version = (
+        subprocess.run(
+            [found, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], capture_output=True, text=True
+        ).stdout.strip()
+        if found
+        else "not found"
+    )
     if not version.startswith("3.13."):
         raise SystemExit(f"the cold start is measured with Lambda's runtime, python3.13 (got {python!r}: {version!r})")
     return version
