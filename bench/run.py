@@ -1,14 +1,13 @@
-"""Measure what the design promises about speed: cold imports, gateway latency and throughput, page weight.
+"""Measure what the design promises about speed: cold starts, gateway latency and throughput, page weight.
 
 Run with `make bench`; it prints a Markdown report to paste into bench/README.md (with the date and machine).
 """
 
+import argparse
 import json
 import os
 import platform
 import re
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,32 +19,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import coldstart  # noqa: E402
 from devstack.process import start_stack, stop_stack  # noqa: E402
 
-IMPORT_RUNS = 7
-MODULES = ["boto3", "functions.submit.app", "functions.queue.app", "functions.issue.app", "functions.notify.app"]
 LATENCY_REQUESTS = 200
 THROUGHPUT_SECONDS = 5
 THROUGHPUT_THREADS = 4
 ASSET_REFERENCE = re.compile(r'(?:href|src)="([^":#?]+\.(?:css|js))"|from\s+"([^"]+\.js)"|import\("([^"]+\.js)"\)')
-
-
-def import_ms(module: str) -> float:
-    """Import a module in a fresh interpreter and return the milliseconds it took."""
-    code = f"import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
-
-
-def bench_imports() -> list[str]:
-    """Cold import time of each function's handler module against the floor of `import boto3`."""
-    rows = ["| module | min ms | median ms | min / boto3 min |", "| --- | ---: | ---: | ---: |"]
-    floor = None
-    for module in MODULES:
-        times = [import_ms(module) for _ in range(IMPORT_RUNS)]
-        floor = floor or min(times)
-        rows.append(f"| `{module}` | {min(times):.0f} | {statistics.median(times):.0f} | {min(times) / floor:.2f} |")
-    return rows
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -117,12 +97,16 @@ def bench_pages(site_url: str) -> list[str]:
 
 def main() -> None:
     """Run every measurement and print the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runtime-python", default="python3.13", help="Lambda's runtime for the cold starts")
+    args = parser.parse_args()
+    runtime = coldstart.check_runtime(args.runtime_python)
     print(
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}.\n"
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores; "
+        f"cold starts with Python {runtime}.\n"
     )
-    print("### Cold imports (fresh interpreter each run)\n")
-    print("\n".join(bench_imports()))
+    print("### Cold starts, as Lambda pays them\n")
+    print("\n".join(coldstart.report(args.runtime_python)))
     folder = Path(tempfile.mkdtemp())
     t = time.perf_counter()
     stack = start_stack(folder / "stack.json", folder / "stack.log")

@@ -4,22 +4,17 @@ On a schedule it also relays the notification outbox (see functions/shared/notif
 """
 
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.notify.sender import Outbox, Undelivered, deliver
 from functions.shared import aws, clock
+from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.notifications import relay_outbox
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_notify_settings
-
-# A record that is not sent this time is reported as a batch item failure even when the whole batch failed:
-# throttling is not a function error, and the dead-letter queue's alarm is what speaks for messages that stay stuck.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache
@@ -52,7 +47,7 @@ def outbox() -> Outbox:
     )
 
 
-def handle_notification(record: SQSRecord, lambda_context: LambdaContext) -> None:
+def handle_notification(record: SQSMessage, lambda_context: LambdaContext) -> None:
     """Deliver one queued notification; raising leaves it on the queue to be retried or dead-lettered."""
     logger.append_keys(sqs_message_id=record.message_id)
     try:
@@ -72,7 +67,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     """Process a batch from the notifications queue (reporting the records to retry), or run a scheduled job."""
     if "job" in event:
         return run_job(event["job"], clock.now())
-    return process_partial_response(event, handle_notification, processor, context)
+    # A record that is not sent this time is reported as a batch item failure even when the whole batch failed:
+    # throttling is not a function error, and the dead-letter queue's alarm speaks for messages that stay stuck.
+    return process_sqs_batch(event, partial(handle_notification, lambda_context=context), raise_when_all_fail=False)
 
 
 def run_job(job: str, now: datetime) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.queue import schedules, site_routes
+from functions.queue import site_routes
 from functions.shared import aws, clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
@@ -30,6 +30,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 def run_job(job: str, now: datetime) -> dict[str, Any]:
     """Run one of the template's scheduled jobs."""
+    # Imported here: the jobs bring the notification model, which no HTTP request of this function needs.
+    from functions.queue import schedules
+
     table = aws.table(get_settings().bookings_table)
     if job == "no_show_sweep":
         done = schedules.sweep_no_shows(table, now)

@@ -5,9 +5,10 @@ Stored items have their own models (functions/shared/applications.py); these are
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.shared.applications import Status
+from functions.shared.email_address import EmailAddress
 
 Locale = Literal["id", "en"]
 SERVICE_ID = r"^[a-z0-9_]{1,64}$"
@@ -79,7 +80,7 @@ class ApplicantIn(_Input):
     # repr=False: a debug log of the request (Powertools logs route arguments at DEBUG) shows no NIK.
     nik: str = Field(min_length=1, max_length=32, description="NIK, 16 digit / 16 digits", repr=False)
     name: str = Field(min_length=2, max_length=100)
-    email: EmailStr
+    email: EmailAddress
     phone: str = Field(pattern=PHONE, max_length=20)
 
 
@@ -203,7 +204,7 @@ class ConsultationRequest(_Input):
     """`POST /consultations`: a question for an officer, answered by e-mail."""
 
     name: str = Field(min_length=2, max_length=100)
-    email: EmailStr
+    email: EmailAddress
     service_id: str | None = Field(default=None, pattern=SERVICE_ID)
     question: str = Field(min_length=10, max_length=2000)
     locale: Locale = "id"

@@ -16,10 +16,9 @@ def _normalise(path: str) -> str:
 
 def _resolver_routes(function: str) -> set[tuple[str, str]]:
     module = importlib.import_module(handler_of(TEMPLATE, function).rsplit(".", 1)[0])
-    return {
-        (route.method.upper(), _normalise(route.path))
-        for route in (*module.app._static_routes, *module.app._dynamic_routes)
-    }
+    # A function whose cold start is mostly not HTTP (issue's worker) builds its resolver on first use.
+    app = module.http_app() if hasattr(module, "http_app") else module.app
+    return {(route.method.upper(), _normalise(route.path)) for route in (*app._static_routes, *app._dynamic_routes)}
 
 
 def test_each_function_handles_exactly_the_routes_the_template_sends_it():

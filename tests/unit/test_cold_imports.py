@@ -1,0 +1,49 @@
+"""What a cold start must not load: each function's handler module, imported in a fresh interpreter.
+
+The figures are in bench/README.md (`make bench`); these keep the cuts made there from coming back unseen.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = ["submit", "queue", "issue", "notify"]
+
+# Each, with why it stays out of every cold start.
+NEVER_AT_IMPORT = {
+    # pydantic's EmailStr: functions/shared/email_address.py holds the address rule instead.
+    "email_validator": "about 17 ms",
+    # Powertools' Tracer: no function traces with the X-Ray SDK (functions/shared/observability.py).
+    "aws_xray_sdk": "about 150 ms",
+    "wrapt": "only the X-Ray SDK needs it",
+    # Powertools' batch utility loads its pydantic parser models when pydantic is imported before it.
+    "aws_lambda_powertools.utilities.parser": "dozens of pydantic models",
+    # PDF and QR rendering load on the paths that render (DESIGN.md, Packaging).
+    "fpdf": "about 750 ms",
+    "qrcode": "about 90 ms",
+    "PIL": "the image library behind both",
+}
+
+
+def modules_loaded_by(module: str) -> set[str]:
+    """Import a module in a fresh interpreter from the project root; return every module then loaded."""
+    code = f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_a_cold_start_loads_nothing_the_function_does_not_need(function):
+    # When
+    loaded = modules_loaded_by(f"functions.{function}.app")
+    # Then
+    unwanted = [
+        f"{name} ({cost})"
+        for name, cost in NEVER_AT_IMPORT.items()
+        if any(m == name or m.startswith(name + ".") for m in loaded)
+    ]
+    assert not unwanted, f"functions.{function}.app loads {', '.join(unwanted)}"
