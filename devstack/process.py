@@ -50,6 +50,14 @@ class RunningStack:
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.info["region"]
         )
 
+    def process_ids(self) -> list[int]:
+        """The stack's process and every process it started (the functions' instances)."""
+        return [self.process.pid, *descendants(self.process.pid)]
+
+    def memory_bytes(self) -> int:
+        """The resident memory of the stack and all its processes, summed."""
+        return sum(rss_bytes(pid) for pid in self.process_ids())
+
     def wait_for_queue_drained(self, queue: str, timeout_s: float = 30) -> None:
         """Wait until the poller has taken every message off a queue (by logical id) and finished with it."""
         sqs = self.client("sqs")
@@ -63,12 +71,56 @@ class RunningStack:
         raise AssertionError(f"{queue} did not drain in {timeout_s} s")
 
 
-def start_stack(state_file: Path, log_path: Path, timeout_s: float = 60) -> RunningStack:
-    """Run `python -m devstack` on free ports and wait for its state file."""
+def descendants(pid: int) -> list[int]:
+    """Return the ids of a process's children, their children and so on (Linux: read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name (field 2) may hold spaces: the parent id is the second field after its ")".
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    """Return a process's resident memory in bytes (0 if it has ended)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def start_stack(
+    state_file: Path, log_path: Path, timeout_s: float = 60, extra_args: tuple[str, ...] = ()
+) -> RunningStack:
+    """Run `python -m devstack` on free ports (with `extra_args`, e.g. --concurrency 8) and wait for its state file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "devstack", "--port", "0", "--aws-port", "0", "--state-file", str(state_file)],
+        [
+            sys.executable,
+            "-m",
+            "devstack",
+            "--port",
+            "0",
+            "--aws-port",
+            "0",
+            "--state-file",
+            str(state_file),
+            *extra_args,
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
