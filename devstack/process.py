@@ -58,6 +58,10 @@ class RunningStack:
         """The resident memory of the stack and all its processes, summed."""
         return sum(rss_bytes(pid) for pid in self.process_ids())
 
+    def cpu_seconds(self) -> float:
+        """The processor time the stack and its live processes have used, summed."""
+        return sum(cpu_seconds(pid) for pid in self.process_ids())
+
     def wait_for_queue_drained(self, queue: str, timeout_s: float = 30) -> None:
         """Wait until the poller has taken every message off a queue (by logical id) and finished with it."""
         sqs = self.client("sqs")
@@ -100,6 +104,16 @@ def rss_bytes(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the processor time (user and system) a process has used, in seconds (0 if it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are the 14th and 15th fields of stat; here counted after the command name's ")".
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_stack(
