@@ -84,8 +84,9 @@ test: setup  ## Lint, validate and build the template, then every test
 	$(PY) scripts/gen_openapi.py --check
 	$(PY) -m pytest
 
-bench: setup  ## Measure import times and gateway latency (figures go to bench/README.md)
+bench: setup  ## Measure import times, gateway latency and a day on the local stack (figures go to bench/README.md)
 	$(PY) bench/run.py
+	$(PY) bench/local_stack_day.py
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache

@@ -10,6 +10,7 @@ import argparse
 import itertools
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import threading
@@ -177,8 +178,11 @@ def run(applications: int, clients: int, concurrency: int | None) -> None:
         print("Memory at the end: " + ", ".join(f"{k} {v / MB:.0f} MB" for k, v in sorted(roles.items())) + ".")
     finally:
         stopping = time.perf_counter()
-        code = stop_stack(stack)
-        print(f"Stopped on Ctrl-C in {time.perf_counter() - stopping:.1f} s (exit code {code}).")
+        try:
+            code = stop_stack(stack)
+            print(f"Stopped on Ctrl-C in {time.perf_counter() - stopping:.1f} s (exit code {code}).")
+        except subprocess.TimeoutExpired:
+            print("Not stopped 20 s after Ctrl-C: killed.")
         print(f"Stack log: {stack.log_path}")
 
 
