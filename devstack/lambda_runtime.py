@@ -260,6 +260,8 @@ class Pool:
             while True:
                 if self.closed:
                     raise FunctionError(self.function, "Runtime.Stopped", "the stack is stopping")
+                while self.idle and not self.idle[-1].alive:
+                    self.idle.pop().kill()  # died while idle: replaced below, the invocation never sees it
                 if self.idle:
                     instance = self.idle.pop()
                     self.busy.add(instance)

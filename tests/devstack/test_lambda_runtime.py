@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -128,6 +129,28 @@ def test_an_instance_that_dies_is_replaced(probe):
     assert died.value.error_type == "Runtime.ExitError"
     assert after["pid"] != first["pid"] and after["invocations"] == 1
     assert functions.pids()["Alpha"] == [after["pid"]]
+
+
+def test_an_instance_killed_while_idle_is_replaced_without_failing_the_next_invocation(probe):
+    # Given
+    functions = probe()
+    first = functions.invoke("Alpha", {})
+    os.kill(first["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{first['pid']}/stat").exists() and "Z" not in _state(first["pid"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # When
+    after = functions.invoke("Alpha", {})
+    # Then
+    assert after["pid"] != first["pid"] and after["invocations"] == 1
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
 
 
 def test_an_error_in_the_handler_is_reported_and_the_instance_stays_warm(probe):
