@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from devstack.template import handler_of
 
 ROOT = Path(__file__).resolve().parent.parent
-# What Lambda's own runtime allows a function's init (the import) before it gives up; slow machines need more.
+# Lambda gives a function's init (its import) 10 s; a busy laptop is slower than a Lambda host, so more here.
 INIT_TIMEOUT_S = 30
 # The parts of the stack's environment a worker keeps: what the interpreter itself needs, as Lambda provides.
 PROCESS_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
@@ -147,7 +147,7 @@ class Instance:
         )
         self.invocations = 0
         try:
-            hello = self._answer(INIT_TIMEOUT_S, "Runtime.InitTimeout")
+            hello = self._answer(INIT_TIMEOUT_S, "Runtime.InitTimeout", INIT_TIMEOUT_S)
         except FunctionError:
             self.kill()
             raise
@@ -176,16 +176,17 @@ class Instance:
         except (BrokenPipeError, OSError, ValueError):
             self.kill()
             raise FunctionError(self.function, "Runtime.ExitError", "the instance had stopped") from None
-        answer = self._answer(self.timeout_s + 1, "Task.TimedOut")
+        # A second's grace for the pipes; the worker's context counts down the function's own timeout.
+        answer = self._answer(self.timeout_s + 1, "Task.TimedOut", self.timeout_s)
         self.invocations += 1
         if "error" in answer:
             raise FunctionError(self.function, answer["error"]["errorType"], answer["error"]["errorMessage"])
         return answer["result"]
 
-    def _answer(self, timeout_s: float, timeout_error: str) -> dict[str, Any]:
+    def _answer(self, wait_s: float, timeout_error: str, timeout_s: float) -> dict[str, Any]:
         """Read the worker's next message, or kill it when the time is up or it died."""
         stream = self.process.stdout
-        deadline = time.monotonic() + timeout_s
+        deadline = time.monotonic() + wait_s
         buffer = b""
         needed = _FRAME_HEADER.size
         header_done = False
