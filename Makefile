@@ -99,8 +99,9 @@ test: setup  ## Lint, validate and build the template, then every test
 unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no local stack)
 	$(PY) -m pytest $(UNIT)
 
-bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight (figures go to bench/README.md)
+bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack
 	$(PY) bench/run.py --runtime-python "$(PY313)"
+	$(PY) bench/local_stack_day.py
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache

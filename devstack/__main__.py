@@ -18,6 +18,12 @@ def main() -> int:
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("SATUPINTU_AWS_PORT", "5100")))
     parser.add_argument("--state-file", type=Path, default=Path(".local/stack.json"))
     parser.add_argument("--no-seed", action="store_true", help="start with an empty catalogue")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=int(os.environ.get("SATUPINTU_FUNCTION_CONCURRENCY", "2")),
+        help="instances of one function that may run at once, each its own process (default 2)",
+    )
     args = parser.parse_args()
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the local stack only listens on loopback")
@@ -26,7 +32,11 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
-    stack = LocalStack(StackOptions(args.host, args.port, args.aws_port, seed=not args.no_seed))
+    if args.concurrency < 1:
+        parser.error("--concurrency must be at least 1")
+    stack = LocalStack(
+        StackOptions(args.host, args.port, args.aws_port, seed=not args.no_seed, concurrency=args.concurrency)
+    )
     try:
         info = stack.start()
         stack.write_state(args.state_file)

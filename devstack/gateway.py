@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from devstack.jwt_authorizer import JwtAuthorizer, JwtRejected, claims_as_api_gateway_gives_them
-from devstack.lambda_runtime import Functions
+from devstack.lambda_runtime import FunctionError, Invoker
 from devstack.mailbox import Mailbox
 from devstack.serving import BackgroundServer
 from devstack.template import Route
@@ -47,7 +47,7 @@ class Gateway(BackgroundServer):
 
     def __init__(
         self,
-        functions: Functions,
+        functions: Invoker,
         site_dir: Path,
         mailbox: Mailbox,
         host: str = "127.0.0.1",
@@ -116,7 +116,12 @@ class Gateway(BackgroundServer):
                     headers={"WWW-Authenticate": "Bearer"},
                 )
         event = http_api_event(request, route, params, claims)
-        result = self.functions.invoke(route.function, event)
+        try:
+            result = self.functions.invoke(route.function, event)
+        except FunctionError as error:
+            # What API Gateway answers when the function fails; the function's own log has the trace.
+            logger.warning("function failed", extra={"function": route.function, "error_type": error.error_type})
+            return Response('{"message":"Internal Server Error"}', 500, content_type="application/json")
         return lambda_result_to_response(result)
 
     def static(self, path: str) -> Response:

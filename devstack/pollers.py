@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from devstack.lambda_runtime import Functions
+from devstack.lambda_runtime import Invoker
 from devstack.template import QueueSource, ScheduleSource
 from functions.shared.observability import logger
 
@@ -49,7 +49,7 @@ class QueuePoller(threading.Thread):
         queue_url: str,
         queue_arn: str,
         sqs: Any,
-        functions: Functions,
+        functions: Invoker,
         retry_delay_s: int = 2,
     ) -> None:
         super().__init__(name=f"poller-{source.queue}", daemon=True)
@@ -145,7 +145,7 @@ def next_run(expression: str, now: datetime, timezone: str = "UTC") -> datetime:
 class Scheduler(threading.Thread):
     """Invokes scheduled functions at their times with their Input as the event."""
 
-    def __init__(self, sources: list[ScheduleSource], functions: Functions) -> None:
+    def __init__(self, sources: list[ScheduleSource], functions: Invoker) -> None:
         super().__init__(name="scheduler", daemon=True)
         self.functions = functions
         now = datetime.now(UTC)

@@ -50,6 +50,18 @@ class RunningStack:
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.info["region"]
         )
 
+    def process_ids(self) -> list[int]:
+        """The stack's process and every process it started (the functions' instances)."""
+        return [self.process.pid, *descendants(self.process.pid)]
+
+    def memory_bytes(self) -> int:
+        """The resident memory of the stack and all its processes, summed."""
+        return sum(rss_bytes(pid) for pid in self.process_ids())
+
+    def cpu_seconds(self) -> float:
+        """The processor time the stack and its live processes have used, summed."""
+        return sum(cpu_seconds(pid) for pid in self.process_ids())
+
     def wait_for_queue_drained(self, queue: str, timeout_s: float = 30) -> None:
         """Wait until the poller has taken every message off a queue (by logical id) and finished with it."""
         sqs = self.client("sqs")
@@ -63,12 +75,66 @@ class RunningStack:
         raise AssertionError(f"{queue} did not drain in {timeout_s} s")
 
 
-def start_stack(state_file: Path, log_path: Path, timeout_s: float = 60) -> RunningStack:
-    """Run `python -m devstack` on free ports and wait for its state file."""
+def descendants(pid: int) -> list[int]:
+    """Return the ids of a process's children, their children and so on (Linux: read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name (field 2) may hold spaces: the parent id is the second field after its ")".
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    """Return a process's resident memory in bytes (0 if it has ended)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the processor time (user and system) a process has used, in seconds (0 if it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are the 14th and 15th fields of stat; here counted after the command name's ")".
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_stack(
+    state_file: Path, log_path: Path, timeout_s: float = 60, extra_args: tuple[str, ...] = ()
+) -> RunningStack:
+    """Run `python -m devstack` on free ports (with `extra_args`, e.g. --concurrency 8) and wait for its state file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "devstack", "--port", "0", "--aws-port", "0", "--state-file", str(state_file)],
+        [
+            sys.executable,
+            "-m",
+            "devstack",
+            "--port",
+            "0",
+            "--aws-port",
+            "0",
+            "--state-file",
+            str(state_file),
+            *extra_args,
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -11,11 +11,11 @@ import boto3
 from devstack import resources as res
 from devstack.gateway import Gateway, security_headers
 from devstack.jwt_authorizer import JwtAuthorizer
-from devstack.lambda_runtime import Functions
+from devstack.lambda_runtime import WorkerFunctions, worker_environment
 from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer
 from devstack.pollers import QueuePoller, Scheduler
-from devstack.template import ROOT, http_routes, load_template, queue_sources, schedule_sources
+from devstack.template import ROOT, functions, http_routes, load_template, queue_sources, schedule_sources
 
 REGION = res.REGION
 OFFICER = {"username": "petugas@satupintu.local", "password": "Petugas-Lokal-2026"}
@@ -24,7 +24,7 @@ ADMIN = {"username": "admin@satupintu.local", "password": "Admin-Lokal-2026"}
 
 @dataclass
 class StackOptions:
-    """How to run the stack: ports (0 picks a free one), stage name, whether to seed."""
+    """How to run the stack: ports (0 picks a free one), stage name, whether to seed, instances per function."""
 
     host: str = "127.0.0.1"
     port: int = 3000
@@ -32,6 +32,8 @@ class StackOptions:
     stage: str = "local"
     seed: bool = True
     retry_delay_s: int = 2
+    # How many instances of one function may run at once (each a process of about 70-90 MB).
+    concurrency: int = 2
 
 
 class LocalStack:
@@ -41,6 +43,7 @@ class LocalStack:
         self.options = options or StackOptions()
         self.template = load_template()
         self.moto: MotoServer | None = None
+        self.functions: WorkerFunctions | None = None
         self.gateway: Gateway | None = None
         self.pollers: list[QueuePoller] = []
         self.scheduler: Scheduler | None = None
@@ -52,22 +55,31 @@ class LocalStack:
         opts = self.options
         self.moto = MotoServer(opts.host, opts.aws_port)
         self.moto.start()
-        os.environ.update(res.fake_aws_environment(self.moto.url, os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")))
+        chosen_log_level = os.environ.get("POWERTOOLS_LOG_LEVEL")
+        aws_environment = res.fake_aws_environment(self.moto.url, chosen_log_level or "WARNING")
+        os.environ.update(aws_environment)
         session = boto3.session.Session(region_name=REGION)
 
         # The gateway's socket first, so the site URL (and the e-mail links) know its port.
-        self.functions = Functions(self.template)
+        self.functions = WorkerFunctions(self.template, opts.concurrency)
         mailbox = Mailbox(res.ACCOUNT_ID, REGION)
         self.gateway = Gateway(self.functions, ROOT / "frontend", mailbox, opts.host, opts.port)
         site_url = self.gateway.url
 
-        self.resources, resolver, environment = res.provision(session, self.template, opts.stage, site_url)
-        os.environ.update(environment)
-        from functions.shared.aws import reset_clients
-        from functions.shared.settings import reset_settings
-
-        reset_settings()
-        reset_clients()
+        # The functions run in their own processes, each with its own environment: this one needs none of it.
+        self.resources, resolver, _ = res.provision(session, self.template, opts.stage, site_url)
+        # Each function's own variables, as Lambda gives them; a log level chosen for `make dev` wins.
+        log_level = {"POWERTOOLS_LOG_LEVEL": chosen_log_level} if chosen_log_level else {}
+        self.functions.configure(
+            {
+                name: worker_environment(
+                    name,
+                    self.template,
+                    {**aws_environment, **res.function_environment(self.template, resolver, name), **log_level},
+                )
+                for name in functions(self.template)
+            }
+        )
 
         pool_id = self.resources.refs["UserPool"]
         client_id = self.resources.refs["UserPoolClient"]
@@ -103,6 +115,7 @@ class LocalStack:
         for poller in self.pollers:
             poller.start()
         self.scheduler.start()
+        self.functions.warm()
 
         self.info = {
             "site_url": f"{site_url}/",
@@ -154,5 +167,7 @@ class LocalStack:
             poller.join(timeout=5)
         if self.gateway:
             self.gateway.stop()
+        if self.functions:
+            self.functions.close()
         if self.moto:
             self.moto.stop()

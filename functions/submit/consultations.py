@@ -13,7 +13,7 @@ from functions.shared import aws
 from functions.shared.applications import new_tracking_number, timestamp
 from functions.shared.dynamo import from_item
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
-from functions.shared.observability import logger, metrics
+from functions.shared.observability import after_commit, logger, metrics
 from functions.shared.rate_limits import EMAILING_REQUESTS, UNVERIFIED_EMAILS, RateLimiter
 from functions.submit.paging import decode_cursor, encode_cursor
 from functions.submit.schemas import ConsultationRequest
@@ -83,9 +83,12 @@ def open_consultation(
         break
     else:
         raise RuntimeError("no free consultation number after several draws")
-    logger.info("consultation received", extra={"consultation_id": consultation_id})
+    # Stored: nothing below may turn that into an error.
+    with after_commit("record the question"):
+        logger.info("consultation received", extra={"consultation_id": consultation_id})
     if acknowledgement:
-        dispatch([acknowledgement], sqs, queue_url, db)
+        with after_commit("queue the acknowledgement"):
+            dispatch([acknowledgement], sqs, queue_url, db)
     return consultation_id
 
 

@@ -29,7 +29,7 @@ from functions.shared.catalogue import get_service
 from functions.shared.errors import Conflict, Unprocessable
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
-from functions.shared.observability import logger, metrics
+from functions.shared.observability import after_commit, logger, metrics
 from functions.shared.rate_limits import UNVERIFIED_EMAILS, RateLimiter
 from functions.shared.settings import get_settings
 from functions.submit import uploads
@@ -299,13 +299,16 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     else:
         raise RuntimeError("no free tracking number after several draws")
 
+    # Stored: nothing below may turn that into an error (the retry would find its uploads taken).
     uploads.discard_objects(deps.s3, deps.uploads_bucket, [uploads.incoming_key(u.upload_id) for u in checked])
-    logger.info(
-        "application submitted",
-        extra={"application_id": record.id, "service_id": record.service_id, "documents": len(documents)},
-    )
-    metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
-    dispatch_notification(notification, deps)
+    with after_commit("record the submission"):
+        logger.info(
+            "application submitted",
+            extra={"application_id": record.id, "service_id": record.service_id, "documents": len(documents)},
+        )
+        metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
+    with after_commit("queue the notification"):
+        dispatch_notification(notification, deps)
     return {"id": record.id, "status": record.status.value, "submitted_at": record.submitted_at, "warnings": warnings}
 
 
@@ -375,8 +378,10 @@ def resubmit_documents(
         uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in stored])
         raise
     uploads.discard_objects(deps.s3, deps.uploads_bucket, [uploads.incoming_key(u.upload_id) for u in checked])
-    logger.info("returned application completed", extra={"application_id": record.id, "documents": len(stored)})
-    dispatch_notification(notification, deps)
+    with after_commit("record the completion"):
+        logger.info("returned application completed", extra={"application_id": record.id, "documents": len(stored)})
+    with after_commit("queue the notification"):
+        dispatch_notification(notification, deps)
     return updated
 
 

@@ -1,6 +1,8 @@
 """Smoke test: the local stack starts as `make dev` starts it, answers over HTTP, stops on Ctrl-C, starts again."""
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -42,12 +44,15 @@ def test_the_stack_serves_the_catalogue_sites_site_and_mailbox_then_stops_cleanl
             assert requests.get(f"{stack.api_url}/no-such-route", timeout=10).status_code == 404
             document = requests.get(f"{stack.api_url}/openapi.json", timeout=10).json()
             assert document["openapi"].startswith("3.")
+            processes = stack.process_ids()
+            assert len(processes) > 1, "the functions run in processes of their own"
         finally:
             # When: Ctrl-C
             code = stop_stack(stack)
         # Then
         assert code == 0, stack.log_path.read_text()[-3000:]
         assert not state.exists(), "the state file is removed on a clean stop"
+        assert not [pid for pid in processes if Path(f"/proc/{pid}").exists()], "no function instance outlives it"
 
 
 def test_officer_login_from_the_state_file_gets_a_token_the_gateway_accepts(local_stack):
@@ -74,3 +79,35 @@ def test_the_gateway_gzips_text_as_cloudfront_does(local_stack):
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert zipped.json() == plain.json()
     assert int(zipped.headers["Content-Length"]) < len(plain.content) / 3
+
+
+def _environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return dict(entry.split("=", 1) for entry in raw.split("\0") if "=" in entry)
+
+
+def test_each_function_runs_in_processes_of_its_own_with_its_own_environment(local_stack):
+    # Given: a route of the submit function and one of the queue function answered
+    assert requests.get(f"{local_stack.api_url}/services", timeout=30).status_code == 200
+    assert requests.get(f"{local_stack.api_url}/sites/mpp-dki", timeout=30).status_code == 200
+    # When: the stack's processes are listed (the warm instances may still be starting)
+    deadline = time.monotonic() + 30
+    while True:
+        instances = {
+            pid: env
+            for pid in local_stack.process_ids()[1:]
+            if "AWS_LAMBDA_FUNCTION_NAME" in (env := _environment(pid))
+        }
+        names = {env["AWS_LAMBDA_FUNCTION_NAME"] for env in instances.values()}
+        if names >= {"SubmitFunction", "QueueFunction", "IssueFunction", "NotifyFunction"}:
+            break
+        assert time.monotonic() < deadline, names
+        time.sleep(0.5)
+    # Then: every instance has its function's service name and the template's metric namespace
+    for env in instances.values():
+        assert env["POWERTOOLS_SERVICE_NAME"] == env["AWS_LAMBDA_FUNCTION_NAME"].removesuffix("Function").lower()
+        assert env["POWERTOOLS_METRICS_NAMESPACE"] == "SatuPintu"
+        assert env["AWS_ENDPOINT_URL"] == local_stack.info["aws_endpoint_url"]
+        # ... and only its own function's variables: the sender address is the notify function's alone
+        assert ("SENDER_EMAIL" in env) == (env["AWS_LAMBDA_FUNCTION_NAME"] == "NotifyFunction")
+    assert local_stack.process.pid not in instances
