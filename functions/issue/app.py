@@ -1,31 +1,70 @@
 """Issue function: officer decisions, the issuing worker, verification and revocation.
 
-Its HTTP routes and the issuing worker arrive with the documents capability; until then nothing
-puts a job on the issue-jobs queue, and a job that does arrive is failed so it is retried and
-then kept in the dead-letter queue (with its alarm) rather than dropped.
+HTTP events go to the routers; SQS batches from the issue-jobs queue go to the issuing worker
+(functions/issue/issuing.py), each job reported back on its own when it fails, so SQS retries it and
+after five receives keeps it in the dead-letter queue (with its alarm) rather than dropping it.
 """
 
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.issue import document_routes
+from functions.shared import aws, clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
+from functions.shared.settings import get_settings
 
-ROUTERS: list[Any] = []
+ROUTERS: list[Any] = [document_routes.router]
 
 app = create_resolver()
 for _router in ROUTERS:
     app.include_router(_router)
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A job that fails this time is reported as a batch item failure even when the whole batch failed: the
+# dead-letter queue's alarm is what speaks for jobs that stay stuck (as in the notify function).
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+@cache
+def issuer() -> Any:
+    """Return what issuing needs, built from the settings once per warm instance."""
+    from functions.issue.issuing import Issuer
+    from functions.shared.applications import Tables
+
+    settings = get_settings()
+    return Issuer(
+        db=aws.client("dynamodb"),
+        applications=aws.table(settings.applications_table),
+        documents=aws.table(settings.documents_table),
+        catalogue=aws.table(settings.catalogue_table),
+        s3=aws.client("s3"),
+        kms=aws.client("kms"),
+        tables=Tables.from_settings(),
+        documents_table=settings.documents_table,
+        outbox_table=settings.notification_outbox_table,
+        bucket=settings.documents_bucket,
+        signing_key_id=settings.signing_key_id,
+        site_url=settings.site_url,
+    )
 
 
 def handle_issue_job(record: SQSRecord) -> None:
-    """Refuse a job this version cannot carry out, so it is kept rather than lost."""
-    raise RuntimeError(f"no issuing worker in this version for message {record.message_id}")
+    """Carry out one issue job; raising leaves it on the queue to be retried or dead-lettered."""
+    from functions.issue.issuing import IssueJob, issue_document
+
+    logger.append_keys(sqs_message_id=record.message_id)
+    try:
+        issue_document(IssueJob.model_validate_json(record.body), issuer(), clock.now())
+    except Exception as error:
+        # The type only: a validation error's text could carry what the message held.
+        logger.error("issue job failed; will be retried", extra={"error_type": type(error).__name__})
+        raise
+    finally:
+        logger.remove_keys(["sqs_message_id"])
 
 
 @logger.inject_lambda_context
