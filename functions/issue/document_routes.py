@@ -32,7 +32,9 @@ from functions.shared.transactions import TransactionCancelled, transact
 
 router = Router()
 
-DocumentNumber = Annotated[str, Path(max_length=40, description="Nomor dokumen / document number, e.g. DOK-2611-7K3M9Q")]
+DocumentNumber = Annotated[
+    str, Path(max_length=40, description="Nomor dokumen / document number, e.g. DOK-2611-7K3M9Q")
+]
 # The key is the same for every visitor and changes only when the key does; the list is the same for everyone too.
 JWKS_CACHE = {"Cache-Control": "public, max-age=3600"}
 STATUS_LIST_CACHE = {"Cache-Control": "public, max-age=60"}
@@ -104,18 +106,14 @@ def _find(number: str) -> DocumentRecord:
     return document
 
 
-@router.get(
-    "/api/documents/<number>/verify", summary="Periksa dokumen / Verify a document", tags=["documents"]
-)
+@router.get("/api/documents/<number>/verify", summary="Periksa dokumen / Verify a document", tags=["documents"])
 def verify(number: DocumentNumber) -> Response[DocumentVerification]:
     """Say whether a document is valid, revoked (and why) or expired, with the facts printed on it."""
     view = verification_view(_find(number), clock.now())
     return json_response(200, DocumentVerification.model_validate(view).model_dump(mode="json"))
 
 
-@router.get(
-    "/api/.well-known/jwks.json", summary="Kunci publik / Public keys (JWKS)", tags=["documents"]
-)
+@router.get("/api/.well-known/jwks.json", summary="Kunci publik / Public keys (JWKS)", tags=["documents"])
 def jwks() -> Response[KeySet]:
     """Publish the public key that verifies every QR code and status list."""
     key = signing.public_jwk(aws.client("kms"), get_settings().signing_key_id)

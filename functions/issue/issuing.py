@@ -59,9 +59,20 @@ MAX_INDEX_ATTEMPTS = 5
 _SIGNATURE_CHARS = 86
 _ELLIPSIS = "…"
 
-_MONTHS_ID = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
-)
+_MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 class IssueJob(BaseModel):
@@ -255,9 +266,10 @@ def _render(
     if until:
         until_text = both_dates(until)
     else:
-        until_text = " / ".join(
-            t for t in (service.get("validity_id"), service.get("validity_en")) if t
-        ) or "Tidak dibatasi waktu / No end date"
+        until_text = (
+            " / ".join(t for t in (service.get("validity_id"), service.get("validity_en")) if t)
+            or "Tidak dibatasi waktu / No end date"
+        )
     facts = PermitFacts(
         number=number,
         service_name_id=service["name_id"],

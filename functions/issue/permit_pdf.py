@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 MM_PER_MODULE = 0.75  # a version-15 symbol (77 modules + the quiet zone) comes out about 64 mm wide
+# Punctuation the built-in font lacks, written as the nearest characters it has.
+_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"})
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class PermitFacts:
 def printable(text: str) -> str:
     """Return text the PDF's built-in font can draw: accents kept where Latin-1 has them, else the bare letter."""
     out = []
-    for char in unicodedata.normalize("NFC", text):
+    for char in unicodedata.normalize("NFC", text).translate(_PUNCTUATION):
         if ord(char) < 256:
             out.append(char)
             continue
@@ -92,7 +94,9 @@ def render_permit(facts: PermitFacts, qr_modules: list[list[bool]]) -> bytes:
 
     pdf.set_font("helvetica", "B", 11)
     pdf.set_text_color(11, 12, 12)
-    pdf.cell(0, 6, printable("PEMERINTAH PROVINSI DAERAH KHUSUS IBUKOTA JAKARTA"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 6, printable("PEMERINTAH PROVINSI DAERAH KHUSUS IBUKOTA JAKARTA"), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.cell(0, 6, printable(facts.office.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(11, 12, 12)
     pdf.set_line_width(0.6)
@@ -138,8 +142,10 @@ def render_permit(facts: PermitFacts, qr_modules: list[list[bool]]) -> bytes:
     pdf.cell(
         0,
         4,
-        printable("Dokumen ini diterbitkan secara elektronik dan ditandatangani secara digital. "
-                  "/ Issued electronically and digitally signed."),
+        printable(
+            "Dokumen ini diterbitkan secara elektronik dan ditandatangani secara digital. "
+            "/ Issued electronically and digitally signed."
+        ),
         align="C",
     )
     return bytes(pdf.output())

@@ -1,4 +1,4 @@
-"""What the issuing tests share: an approved application, the issue job an approval queues, the worker, the QR read back."""
+"""What the issuing tests share: the issue job an approval queues, the worker, the QR read back from the PDF."""
 
 import json
 import subprocess
