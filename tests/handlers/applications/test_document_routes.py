@@ -164,3 +164,13 @@ def test_only_an_admin_may_revoke_and_a_reason_is_required(issued, api):
     # Then
     assert (anonymous.status, officer.status, no_reason.status, unknown.status) == (401, 403, 422, 404)
     assert api.get(f"/api/documents/{document['number']}/verify").body["status"] == "valid"
+
+
+def test_the_holder_sees_a_permit_past_its_last_day_as_expired_and_can_still_download_it(issued, citizen):
+    # Given a permit valid until 2 December 2029
+    receipt = issued()["receipt"]
+    # When
+    with time_machine.travel(dt.datetime(2029, 12, 3, 8, 0, tzinfo=JAKARTA), tick=False):
+        shown = citizen.track(receipt["id"], receipt["access_token"]).body["document"]
+    # Then
+    assert shown["status"] == "expired" and shown["download_url"]
