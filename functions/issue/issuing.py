@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.issue import signing
-from functions.issue.qr import QrTooLarge, qr_code, verify_url
+from functions.issue.qr import QrTooLarge, qr_code, qr_version, verify_url
 from functions.shared.applications import (
     ApplicationRecord,
     Status,
@@ -166,7 +166,7 @@ def fitted_payload(document: DocumentRecord, site_url: str) -> dict[str, Any]:
         head = signing.b64url(signing.compact_json(header))
         body = signing.b64url(signing.compact_json(candidate))
         try:
-            qr_code(site_url, f"{head}.{body}.{'s' * _SIGNATURE_CHARS}")
+            qr_version(site_url, f"{head}.{body}.{'s' * _SIGNATURE_CHARS}")
             return candidate
         except QrTooLarge:
             if len(name) <= 12:

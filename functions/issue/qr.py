@@ -36,23 +36,41 @@ def verify_url(site_url: str) -> str:
     return f"{site_url.rstrip('/')}/verify.html#"
 
 
-def qr_code(site_url: str, token: str) -> Any:
-    """Return a made `qrcode.QRCode` holding the verify URL (byte mode) and the token (numeric mode).
-
-    :raises QrTooLarge: it needs a version above MAX_VERSION.
-    """
+def _filled(site_url: str, token: str) -> Any:
+    """Return a `qrcode.QRCode` holding the verify URL (byte mode) and the token (numeric mode), not yet made."""
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
-    from qrcode.exceptions import DataOverflowError
     from qrcode.util import MODE_8BIT_BYTE, MODE_NUMBER, QRData
 
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
     code.add_data(QRData(verify_url(site_url).encode("utf-8"), mode=MODE_8BIT_BYTE, check_data=False), optimize=0)
     code.add_data(QRData(to_digits(token), mode=MODE_NUMBER), optimize=0)
+    return code
+
+
+def qr_version(site_url: str, token: str) -> int:
+    """Return the smallest QR version that holds the link (cheap: no mask is drawn).
+
+    :raises QrTooLarge: it needs a version above MAX_VERSION.
+    """
+    from qrcode.exceptions import DataOverflowError
+
     try:
-        code.make(fit=True)
+        version = _filled(site_url, token).best_fit()
     except DataOverflowError:
         raise QrTooLarge("the token does not fit in any QR version") from None
-    if code.version > MAX_VERSION:
-        raise QrTooLarge(f"the token needs QR version {code.version}, above {MAX_VERSION}")
+    if version > MAX_VERSION:
+        raise QrTooLarge(f"the token needs QR version {version}, above {MAX_VERSION}")
+    return version
+
+
+def qr_code(site_url: str, token: str) -> Any:
+    """Return a made `qrcode.QRCode` of the link, at the smallest version that holds it.
+
+    :raises QrTooLarge: it needs a version above MAX_VERSION.
+    """
+    version = qr_version(site_url, token)
+    code = _filled(site_url, token)
+    code.version = version
+    code.make(fit=False)
     return code
