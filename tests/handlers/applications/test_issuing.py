@@ -4,6 +4,7 @@ Approval itself (the officer decision route) is not driven here: the application
 the shared `transition`, and the issue job is put on the queue exactly as the approval writes it.
 """
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -22,6 +23,7 @@ from submit_kit import VALID_NIK
 
 from functions.shared import aws as shared_aws
 from functions.shared.applications import Status
+from functions.shared.clock import JAKARTA
 from functions.shared.documents import STATUS_LIST_COUNTER, document_number
 
 SERVICE_WITH_VALIDITY = "iptm_perpanjangan"  # valid 36 months
@@ -197,3 +199,60 @@ def test_a_job_for_an_application_that_is_not_approved_is_kept_not_dropped(citiz
     # Then neither is carried out, and both wait for an operator
     assert _documents(tables) == []
     assert worker.in_queue("IssueJobsDLQ") == 2
+
+
+def test_a_delivery_that_loses_the_race_to_another_discards_its_pdf_and_sends_nothing(
+    approved, worker, tables, s3, aws, postman, monkeypatch
+):
+    # Given one delivery has issued the permit, and a second one that read before it committed (it saw no document)
+    from functions.issue import issuing
+
+    receipt = approved()
+    worker.put(issue_job(receipt["id"]))
+    worker.run()
+    real_get_document = issuing.get_document
+    stale = {"reads": 0}
+
+    def read_before_the_other_committed(table: Any, number: str) -> Any:
+        stale["reads"] += 1
+        return None if stale["reads"] == 1 else real_get_document(table, number)
+
+    monkeypatch.setattr(issuing, "get_document", read_before_the_other_committed)
+    application = tables["ApplicationsTable"].get_item(Key={"id": receipt["id"]})["Item"]
+    # When it goes on (it read the application while still APPROVED)
+    from functions.issue import app
+    from functions.shared.applications import ApplicationRecord
+
+    approved_then = ApplicationRecord.model_validate(
+        {**application, "status": "APPROVED", "version": int(application["version"]) - 1}
+    )
+    monkeypatch.setattr(issuing, "get_application", lambda table, application_id: approved_then)
+    outcome = issuing.issue_document(
+        issuing.IssueJob.model_validate_json(issue_job(receipt["id"])), app.issuer(), dt.datetime.now(JAKARTA)
+    )
+    # Then it stands down: one document, one PDF, one e-mail
+    assert outcome.outcome == issuing.Outcome.ALREADY_ISSUED
+    assert len(_documents(tables)) == 1 and len(_pdf_objects(s3, aws.refs["DocumentsBucket"])) == 1
+    assert len(_issued_mails(postman)) == 1
+
+
+def test_a_status_list_index_taken_meanwhile_makes_the_issuer_take_the_next(approved, worker, tables, monkeypatch):
+    # Given the counter moved on after this issuer read it (another document took index 0)
+    from functions.issue import issuing
+    from functions.shared import documents
+
+    receipt = approved()
+    tables["DocumentsTable"].put_item(Item={"number": STATUS_LIST_COUNTER, "next_index": 1})
+    stale = [0]
+
+    def read_next_index(table: Any) -> int:
+        return stale.pop() if stale else documents.read_next_index(table)
+
+    monkeypatch.setattr(issuing, "read_next_index", read_next_index)
+    worker.put(issue_job(receipt["id"]))
+    # When
+    worker.run()
+    # Then the document has index 1, and the counter stands at 2
+    (document,) = _documents(tables)
+    assert document["status_index"] == 1
+    assert tables["DocumentsTable"].get_item(Key={"number": STATUS_LIST_COUNTER})["Item"]["next_index"] == 2
