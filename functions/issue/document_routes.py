@@ -155,7 +155,12 @@ def revoke(number: DocumentNumber, request: Annotated[RevocationRequest, Body()]
     if notification:
         dispatch([notification])
     revoked = document.model_copy(
-        update={"status": "revoked", "revoked_at": at, "revoked_by": admin, "revocation_reason": request.reason}
+        update={
+            "status": "revoked",
+            "revoked_at": at,
+            "revoked_by": f"officer:{admin}",
+            "revocation_reason": request.reason,
+        }
     )
     return json_response(200, DocumentVerification.model_validate(verification_view(revoked, now)).model_dump())
 
