@@ -306,19 +306,18 @@ function render(verdict) {
         )
       : null;
   result.removeAttribute("aria-busy");
-  result.replaceChildren(
-    h(
-      "div",
-      { class: `verdict ${PANEL[kind]}`, id: "verdict", tabindex: "-1", dataset: { verdict: kind } },
-      h("h2", { class: "verdict__title" }, titles[kind]),
-      h("p", { class: "verdict__body" }, bodies[kind]),
-      kind === "revoked" && reason
-        ? h("p", { class: "verdict__reason" }, h("strong", {}, `${t("verify.reason")}: `), reason)
-        : null,
-    ),
-    facts,
+  const panel = h(
+    "div",
+    { class: `verdict ${PANEL[kind]}`, id: "verdict", tabindex: "-1", dataset: { verdict: kind } },
+    h("h2", { class: "verdict__title" }, titles[kind]),
+    h("p", { class: "verdict__body" }, bodies[kind]),
+    kind === "revoked" && reason
+      ? h("p", { class: "verdict__reason" }, h("strong", {}, `${t("verify.reason")}: `), reason)
+      : null,
   );
-  document.getElementById("verdict").focus();
+  // A forged token shows no facts: what it claims cannot be trusted.
+  result.replaceChildren(...[panel, facts].filter(Boolean));
+  panel.focus();
 }
 
 function showMessage(key) {

@@ -7,6 +7,7 @@ its QR code read back with poppler and zbar.
 """
 
 import json
+import re
 import subprocess
 import tempfile
 import time
@@ -162,7 +163,7 @@ def test_a_changed_name_or_another_key_is_not_genuine(page: Page, permits, scree
     forged = jwt.api_jws.encode(
         b64url_decode(payload), ec.generate_private_key(ec.SECP256R1()), algorithm="ES256", headers={"kid": kid}
     )
-    for token in (tampered, forged):
+    for name, token in (("changed", tampered), ("other-key", forged)):
         # When
         page.goto(_link_with(link, token))
         # Then
@@ -170,8 +171,9 @@ def test_a_changed_name_or_another_key_is_not_genuine(page: Page, permits, scree
         expect(verdict).to_have_attribute("data-verdict", "forged")
         expect(verdict.get_by_role("heading")).to_have_text("Tidak asli")
         expect(page.get_by_text("Budi Santoso")).to_have_count(0)
+        expect(page.locator("#result")).to_have_text(re.compile(r"^Tidak asli.*Jangan terima dokumen ini\.$"))
+        screenshot(page, f"verify-forged-{name}-id")
         page.goto("about:blank")
-    screenshot(page, "verify-forged-id")
 
 
 def test_a_pasted_link_is_checked_too(page: Page, local_stack, permits):
