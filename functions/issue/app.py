@@ -1,8 +1,8 @@
 """Issue function: officer decisions, the issuing worker, verification and revocation.
 
-Its HTTP routes and the issuing worker arrive with the documents capability; until then nothing
-puts a job on the issue-jobs queue, and a job that does arrive is failed so it is retried and
-then kept in the dead-letter queue (with its alarm) rather than dropped.
+HTTP events go to the routers; SQS batches from the issue-jobs queue go to the issuing worker
+(functions/issue/issuing.py), each job reported back on its own when it fails, so SQS retries it and
+after five receives keeps it in the dead-letter queue (with its alarm) rather than dropping it.
 """
 
 from functools import cache
@@ -10,10 +10,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.issue import document_routes
+from functions.shared import aws, clock
 from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.observability import logger, metrics
+from functions.shared.settings import get_link_settings
 
-ROUTERS: list[Any] = []
+ROUTERS: list[Any] = [document_routes.router]
 
 
 @cache
@@ -21,7 +24,7 @@ def http_app() -> Any:
     """Build the HTTP resolver on the first HTTP event, once per warm instance.
 
     The issuing worker, which the queue invokes, never routes a request: building the resolver at import would
-    load Powertools' event handler and its pydantic validation (about 90 ms, bench/README.md) into its cold start.
+    put Powertools' resolver with its validation (bench/README.md) into the worker's cold start.
     """
     from functions.shared.api import create_resolver
 
@@ -31,9 +34,42 @@ def http_app() -> Any:
     return app
 
 
+@cache
+def issuer() -> Any:
+    """Return what issuing needs, built from the settings once per warm instance."""
+    from functions.issue.issuing import Issuer
+    from functions.shared.applications import Tables
+
+    settings = get_link_settings()
+    return Issuer(
+        db=aws.client("dynamodb"),
+        applications=aws.table(settings.applications_table),
+        documents=aws.table(settings.documents_table),
+        catalogue=aws.table(settings.catalogue_table),
+        s3=aws.client("s3"),
+        kms=aws.client("kms"),
+        tables=Tables.from_settings(),
+        documents_table=settings.documents_table,
+        outbox_table=settings.notification_outbox_table,
+        bucket=settings.documents_bucket,
+        signing_key_id=settings.signing_key_id,
+        site_url=settings.site_url,
+    )
+
+
 def handle_issue_job(record: SQSMessage) -> None:
-    """Refuse a job this version cannot carry out, so it is kept rather than lost."""
-    raise RuntimeError(f"no issuing worker in this version for message {record.message_id}")
+    """Carry out one issue job; raising leaves it on the queue to be retried or dead-lettered."""
+    from functions.issue.issuing import IssueJob, issue_document
+
+    logger.append_keys(sqs_message_id=record.message_id)
+    try:
+        issue_document(IssueJob.model_validate_json(record.body), issuer(), clock.now())
+    except Exception as error:
+        # The type only: a validation error's text could carry what the message held.
+        logger.error("issue job failed; will be retried", extra={"error_type": type(error).__name__})
+        raise
+    finally:
+        logger.remove_keys(["sqs_message_id"])
 
 
 @logger.inject_lambda_context
@@ -41,5 +77,7 @@ def handle_issue_job(record: SQSMessage) -> None:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Process issue jobs from SQS, or route an HTTP API event."""
     if "Records" in event:
-        return process_sqs_batch(event, handle_issue_job)
+        # A job that fails is reported as a batch item failure even when the whole batch failed: the
+        # dead-letter queue's alarm is what speaks for jobs that stay stuck (as in the notify function).
+        return process_sqs_batch(event, handle_issue_job, raise_when_all_fail=False)
     return http_app().resolve(event, context)

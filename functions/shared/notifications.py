@@ -41,6 +41,7 @@ class NotificationEvent(StrEnum):
     APPLICATION_APPROVED = "application.approved"
     APPLICATION_ISSUED = "application.issued"
     APPLICATION_REJECTED = "application.rejected"
+    APPLICATION_DOCUMENT_REVOKED = "application.document_revoked"
     BOOKING_CONFIRMED = "booking.confirmed"
     BOOKING_CANCELLED = "booking.cancelled"
     BOOKING_WAITLIST_PROMOTED = "booking.waitlist_promoted"
@@ -64,6 +65,7 @@ REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.APPLICATION_APPROVED: _APPLICATION,
     NotificationEvent.APPLICATION_ISSUED: (*_APPLICATION, "document_number", "valid_until"),
     NotificationEvent.APPLICATION_REJECTED: (*_APPLICATION, "reason"),
+    NotificationEvent.APPLICATION_DOCUMENT_REVOKED: (*_APPLICATION, "document_number", "reason"),
     NotificationEvent.BOOKING_CONFIRMED: _BOOKING,
     NotificationEvent.BOOKING_CANCELLED: _BOOKING,
     NotificationEvent.BOOKING_WAITLIST_PROMOTED: _BOOKING,

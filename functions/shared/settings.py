@@ -47,12 +47,17 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = Field(None, alias="AWS_ENDPOINT_URL")
 
 
-class NotifySettings(Settings):
-    """What the notify function is given besides: who it sends as, and where the e-mails' links point."""
+class LinkSettings(Settings):
+    """What a function that writes links to the site is given besides (issue: the QR; notify: e-mails)."""
+
+    site_url: Name = Field(alias="SITE_URL")
+
+
+class NotifySettings(LinkSettings):
+    """What the notify function is given besides: who it sends as."""
 
     sender_email: Name = Field(alias="SENDER_EMAIL")
     ses_configuration_set: Name = Field(alias="SES_CONFIGURATION_SET")
-    site_url: Name = Field(alias="SITE_URL")
 
 
 def _read(model: type[S]) -> S:
@@ -75,6 +80,15 @@ def get_settings() -> Settings:
 
 
 @cache
+def get_link_settings() -> LinkSettings:
+    """Return the settings of a function that links to the site.
+
+    :raises MissingSettings: a variable is missing or empty.
+    """
+    return _read(LinkSettings)
+
+
+@cache
 def get_notify_settings() -> NotifySettings:
     """Return the notify function's settings (the common ones and its own).
 
@@ -86,4 +100,5 @@ def get_notify_settings() -> NotifySettings:
 def reset_settings() -> None:
     """Forget the settings read, so the next call reads the environment again (tests and the local stack)."""
     get_settings.cache_clear()
+    get_link_settings.cache_clear()
     get_notify_settings.cache_clear()

@@ -68,7 +68,7 @@ def submit(
 def _view(record: ApplicationRecord, deps: Deps) -> dict[str, Any]:
     settings = get_settings()
     document = tracking.issued_document(
-        aws.table(settings.documents_table), deps.s3, settings.documents_bucket, record.id
+        aws.table(settings.documents_table), deps.s3, settings.documents_bucket, record.id, clock.today()
     )
     service = get_service(deps.catalogue, record.service_id)
     return TrackingView.model_validate(tracking.tracking_view(record, service, document)).model_dump(mode="json")

@@ -1,5 +1,6 @@
 """What a citizen sees of their own application: found by number and access token, nothing personal shown."""
 
+import datetime as dt
 from typing import Any
 
 from functions.shared.access_tokens import bearer_token, token_matches
@@ -41,8 +42,10 @@ def find_own_application(table: Any, application_id: str, authorization: str | N
     return record
 
 
-def issued_document(documents_table: Any, s3: Any, bucket: str, application_id: str) -> dict[str, Any] | None:
-    """Return the permit issued for an application, with a short-lived download link while it is valid."""
+def issued_document(
+    documents_table: Any, s3: Any, bucket: str, application_id: str, today: dt.date
+) -> dict[str, Any] | None:
+    """Return the permit issued for an application (valid, revoked or expired), with a short-lived download link."""
     from boto3.dynamodb.conditions import Key
 
     items = documents_table.query(
@@ -52,6 +55,8 @@ def issued_document(documents_table: Any, s3: Any, bucket: str, application_id: 
         return None
     document = from_item(max(items, key=lambda i: str(i.get("issued_at", ""))))
     status = str(document.get("status", "valid"))
+    if status == "valid" and document.get("valid_until") and str(document["valid_until"]) < today.isoformat():
+        status = "expired"
     view = {
         "number": document["number"],
         "status": status,
@@ -60,7 +65,8 @@ def issued_document(documents_table: Any, s3: Any, bucket: str, application_id: 
         "download_url": None,
     }
     key = document.get("pdf_key")
-    if status == "valid" and key:
+    # A revoked permit is not handed out again; an expired one stays the holder's record.
+    if status != "revoked" and key:
         view["download_url"] = s3.generate_presigned_url(
             "get_object",
             Params={

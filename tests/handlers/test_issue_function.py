@@ -2,10 +2,7 @@
 
 import json
 
-import pytest
-
 from functions.issue import app
-from functions.shared.batch import BatchFailed
 
 
 def test_an_http_event_is_routed_by_the_resolver_built_on_first_use(aws, lambda_context):
@@ -28,7 +25,7 @@ def test_an_http_event_is_routed_by_the_resolver_built_on_first_use(aws, lambda_
     assert app.http_app() is app.http_app()
 
 
-def test_an_issue_job_this_version_cannot_carry_out_is_failed_so_it_is_kept(aws, lambda_context):
+def test_an_issue_job_that_cannot_be_read_is_reported_failed_so_it_is_kept(aws, lambda_context):
     # Given
     event = {
         "Records": [
@@ -43,6 +40,7 @@ def test_an_issue_job_this_version_cannot_carry_out_is_failed_so_it_is_kept(aws,
             }
         ]
     }
-    # When / Then: the whole batch failed, so Lambda leaves it on the queue for its retries and dead-letter queue
-    with pytest.raises(BatchFailed):
-        app.lambda_handler(event, lambda_context)
+    # When
+    result = app.lambda_handler(event, lambda_context)
+    # Then: reported as a failure, so SQS delivers it again and in the end keeps it in the dead-letter queue
+    assert result == {"batchItemFailures": [{"itemIdentifier": "job-0001"}]}

@@ -57,6 +57,11 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
         "valid_until": "2031-03-12",
     },
     NotificationEvent.APPLICATION_REJECTED: {**_APPLICATION, "reason": "Lokasi usaha berada di zona hijau."},
+    NotificationEvent.APPLICATION_DOCUMENT_REVOKED: {
+        **_APPLICATION,
+        "document_number": "DOK-2603-7K3M9Q",
+        "reason": "Izin diterbitkan berdasarkan dokumen yang tidak benar.",
+    },
     NotificationEvent.BOOKING_CONFIRMED: dict(_BOOKING),
     NotificationEvent.BOOKING_CANCELLED: dict(_BOOKING),
     NotificationEvent.BOOKING_WAITLIST_PROMOTED: dict(_BOOKING),
