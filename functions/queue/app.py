@@ -6,13 +6,13 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.queue import schedules, site_routes
+from functions.queue import booking_routes, schedules, site_routes
 from functions.shared import aws, clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
-ROUTERS = [site_routes.router]
+ROUTERS = [site_routes.router, booking_routes.router]
 
 app = create_resolver()
 for _router in ROUTERS:
