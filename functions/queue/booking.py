@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from functions.queue import slots
 from functions.shared import aws, bookings, catalogue, clock
 from functions.shared.access_tokens import TokenPurpose, bearer_token, derive_access_token, hash_access_token
 from functions.shared.bookings import Place, PlaceRefused, Refusal, Status, Tables
@@ -21,7 +22,6 @@ from functions.shared.observability import logger, metrics
 from functions.shared.rate_limits import UNVERIFIED_EMAILS, RateLimiter
 from functions.shared.settings import get_settings
 from functions.shared.transactions import TransactionCancelled
-from functions.queue import slots
 
 # Crockford's base32 without I, L, O, U: read over the phone without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -79,7 +79,9 @@ class Deps:
         """Return the function's own tables and clients."""
         settings = get_settings()
         return cls(
-            tables=Tables(aws.table(settings.bookings_table), settings.notification_outbox_table, aws.client("dynamodb")),
+            tables=Tables(
+                aws.table(settings.bookings_table), settings.notification_outbox_table, aws.client("dynamodb")
+            ),
             catalogue=aws.table(settings.catalogue_table),
             kms=aws.client("kms"),
             access_token_key_id=settings.access_token_key_id,
@@ -417,9 +419,7 @@ def move_booking(
     new = slots.require_place(site, counter_id, target["date"], target["start"], now)
     old = place_of_booking(site, booking)
     if (new.counter_id, new.date, new.start) == (old.counter_id, old.date, old.start):
-        raise Conflict(
-            "Pemesanan sudah pada jadwal itu.", "The booking is already in that slot.", code="same_slot"
-        )
+        raise Conflict("Pemesanan sudah pada jadwal itu.", "The booking is already in that slot.", code="same_slot")
     table = deps.tables.name
     changes = {
         **{k: v for k, v in bookings.booking_fields(new).items()},

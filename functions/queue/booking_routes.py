@@ -7,14 +7,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
-from functions.shared import aws, clock
-from functions.shared.access_tokens import TokenPurpose, derive_access_token
-from functions.shared.api import json_response
-from functions.shared.auth import ADMIN_GROUP, officer_claims, require_group
-from functions.shared.bookings import Tables
-from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
-from functions.shared.models import Site
-from functions.shared.settings import get_settings
 from functions.queue import booking, site_policy, slots, tickets
 from functions.queue.schemas import (
     DATE,
@@ -29,6 +21,14 @@ from functions.queue.schemas import (
     SlotList,
     created,
 )
+from functions.shared import aws, clock
+from functions.shared.access_tokens import TokenPurpose, derive_access_token
+from functions.shared.api import json_response
+from functions.shared.auth import ADMIN_GROUP, officer_claims, require_group
+from functions.shared.bookings import Tables
+from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
+from functions.shared.models import Site
+from functions.shared.settings import get_settings
 
 router = Router()
 
@@ -75,13 +75,13 @@ def _view(found: dict[str, Any], **extra: Any) -> dict[str, Any]:
     tags=["bookings"],
     responses=created(BookingReceipt, "Dipesan; simpan access_token / Booked; keep the access_token"),
 )
-def book(request: Annotated[BookingRequest, Body()], idempotency_key: IdempotencyKey = None) -> Response[BookingReceipt]:
+def book(
+    request: Annotated[BookingRequest, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[BookingReceipt]:
     """Book a place once per Idempotency-Key; answer with the ticket, its QR and the access token."""
     key = require_key(idempotency_key)
     deps = booking.Deps.from_settings()
-    made = run_once(
-        _book_once, key, request.model_dump(mode="json"), lambda_context=router.lambda_context, deps=deps
-    )
+    made = run_once(_book_once, key, request.model_dump(mode="json"), lambda_context=router.lambda_context, deps=deps)
     # The token is derived again rather than kept: it must not sit in the idempotency record.
     token = derive_access_token(made["id"], deps.kms, deps.access_token_key_id, purpose=TokenPurpose.BOOKING)
     body = BookingReceipt.model_validate({**made, "qr_svg": tickets.qr_svg(made["id"]), "access_token": token})

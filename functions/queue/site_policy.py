@@ -10,10 +10,10 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from functions.queue import slots
 from functions.shared import bookings, catalogue
 from functions.shared.clock import JAKARTA
 from functions.shared.transactions import TransactionCancelled, attr, item, transact
-from functions.queue import slots
 
 
 def set_site_policy(

@@ -134,9 +134,9 @@ _person_keys: dict[str, bytes] = {}
 def person_key(kms: Any, key_id: str) -> bytes:
     """Derive the key of the person guards from KMS once per instance (the same in every instance)."""
     if key_id not in _person_keys:
-        _person_keys[key_id] = kms.generate_mac(
-            KeyId=key_id, Message=_PERSON_KEY_MESSAGE, MacAlgorithm="HMAC_SHA_256"
-        )["Mac"]
+        _person_keys[key_id] = kms.generate_mac(KeyId=key_id, Message=_PERSON_KEY_MESSAGE, MacAlgorithm="HMAC_SHA_256")[
+            "Mac"
+        ]
     return _person_keys[key_id]
 
 
