@@ -1,4 +1,4 @@
-"""Routes of visits: a site's slots, booking, reading, cancelling and moving a booking, the waitlist, the policy knob."""
+"""Routes of visits: slots, booking, reading, cancelling and moving a visit, the waitlist, the policy knob."""
 
 import datetime as dt
 from typing import Annotated, Any

@@ -126,6 +126,7 @@ def assert_counters_equal_items(world) -> list[dict[str, Any]]:
             assert counts.get(key, 0) == value, key
     items = world.scan("BookingsTable")
     assert len([i for i in items if i["pk"].startswith("GUARD#")]) == len(booked)
+    # One confirmation e-mail per booking, committed with it.
     assert len(world.scan("NotificationOutboxTable")) == len(booked)
     return booked
 
