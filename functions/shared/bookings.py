@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from functions.shared.transactions import TransactionCancelled, attr, item, transact
+from functions.shared.errors import TooManyRequests
+from functions.shared.transactions import TransactionCancelled, TransactionNotCommitted, attr, item, transact
 
 BOOKING_SK = "BOOKING"
 # Counters, guards and waitlist entries outlive their day long enough for the office's own reports.
@@ -264,9 +265,17 @@ def run(tables: Tables, labelled: list[tuple[Refusal | None, dict]], **retry: An
     """Run the labelled items as one transaction.
 
     :raises PlaceRefused: a condition failed; the reason is the most useful of those that failed.
+    :raises TooManyRequests: still conflicting after every retry (a rush on one item): try again in a second.
     """
     try:
         transact(tables.db, [entry for _, entry in labelled], **retry)
+    except TransactionNotCommitted:
+        raise TooManyRequests(
+            "Banyak orang memesan pada saat yang sama. Coba lagi sebentar lagi.",
+            "Many people are booking at this moment. Please try again shortly.",
+            code="busy",
+            retry_after_s=1,
+        ) from None
     except TransactionCancelled as cancelled:
         reasons = {labelled[i][0] for i in cancelled.failed if labelled[i][0] is not None}
         for reason in _PRECEDENCE:

@@ -84,3 +84,15 @@ def test_a_symptom_gets_advice_to_stay_home(local_stack, page: Page, axe, consol
     expect(page.locator(".error-panel")).to_contain_text("Jangan datang dulu", timeout=API_WAIT_MS)
     expect(page.locator(".error-panel a[href='consult.html']")).to_be_visible()
     assert axe(page) == []
+
+
+def test_the_visit_page_stays_under_100_kb_transferred(local_stack, page: Page):
+    # Given the visit page, loaded with everything it fetches (styles, scripts, sites, slots)
+    page.goto(site(local_stack, "visit.html"))
+    page.wait_for_load_state("networkidle", timeout=API_WAIT_MS)
+    # Then the bytes transferred, by the browser's own count, stay under the bar for phones
+    transferred = page.evaluate(
+        """() => performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
+            .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+    )
+    assert 0 < transferred < 100_000, f"visit.html transferred {transferred} bytes"
