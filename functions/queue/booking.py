@@ -316,6 +316,42 @@ def _not_active(booking: dict[str, Any]) -> Conflict:
     )
 
 
+@dataclass(frozen=True)
+class _HandOver:
+    """The items and the e-mail that give a released place to a waiting person (their guard already holds the day)."""
+
+    items: list[tuple[Refusal | None, dict]]
+    notice: Notification
+    promoted_id: str
+
+
+def _hand_over(deps: Deps, place: Place, at: str, skip: int = 0) -> _HandOver | None:
+    """Return the hand-over of a place to the person `skip` places after the first in its slot's line, or None."""
+    waiting = bookings.first_waiting(deps.tables.bookings, place, skip)
+    if waiting is None:
+        return None
+    promoted = bookings.get_booking(deps.tables.bookings, str(waiting["booking_id"]))
+    if promoted is None or promoted["status"] != Status.WAITLISTED:
+        return None
+    table = deps.tables.name
+    promoted_now = {**promoted, "status": Status.BOOKED.value, "version": int(promoted.get("version", 0)) + 1}
+    items: list[tuple[Refusal | None, dict]] = [
+        (None, bookings.status_change(table, promoted, Status.BOOKED, at, {"windows": list(place.windows)})),
+        (
+            None,
+            {
+                "Delete": {
+                    "TableName": table,
+                    "Key": bookings.item({"pk": waiting["pk"], "sk": waiting["sk"]}),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+        ),
+    ]
+    notice = _notification(NotificationEvent.BOOKING_WAITLIST_PROMOTED, promoted_now, "promoted")
+    return _HandOver(items, notice, promoted["id"])
+
+
 def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retry: Any) -> dict[str, Any]:
     """Cancel a booking (or leave a waitlist); a booked place goes to the first in line in the same transaction.
 
@@ -338,44 +374,19 @@ def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retr
     site = load_site(deps, booking["site_id"])
     place = place_of_booking(site, booking)
     for skip in range(_PROMOTION_ATTEMPTS):
-        waiting = bookings.first_waiting(deps.tables.bookings, place, skip)
-        if waiting is None:
+        hand_over = _hand_over(deps, place, at, skip)
+        if hand_over is None:
             break
-        promoted = bookings.get_booking(deps.tables.bookings, str(waiting["booking_id"]))
-        if promoted is None or promoted["status"] != Status.WAITLISTED:
-            continue
         try:
             # The place changes hands: the counters stay, but must still allow a new booking (a cap lowered
             # since may not), and the waiting person's guard already holds their day.
             counters = bookings.counter_items(table, [place], [place])
+            _commit(deps, [*base, *hand_over.items, *counters], [notice, hand_over.notice], now, retry)
         except PlaceRefused:
-            break
-        promoted_now = {**promoted, "status": Status.BOOKED.value, "version": int(promoted.get("version", 0)) + 1}
-        promotion = _notification(NotificationEvent.BOOKING_WAITLIST_PROMOTED, promoted_now, "promoted")
-        items = [
-            *base,
-            (None, bookings.status_change(table, promoted, Status.BOOKED, at, {"windows": list(place.windows)})),
-            (
-                None,
-                {
-                    "Delete": {
-                        "TableName": table,
-                        "Key": bookings.item({"pk": waiting["pk"], "sk": waiting["sk"]}),
-                        "ConditionExpression": "attribute_exists(pk)",
-                    }
-                },
-            ),
-            *counters,
-        ]
-        try:
-            _commit(deps, items, [notice, promotion], now, retry)
-        except PlaceRefused as refusal:
-            if refusal.reason == Refusal.CHANGED:
-                raise
             break  # the room or the slot is over a lowered cap: the place is given back, not handed on
         except TransactionCancelled:
             continue  # the waiting person left meanwhile: try the next
-        logger.info("waitlist promoted", extra={"booking_id": booking["id"], "promoted": promoted["id"]})
+        logger.info("waitlist promoted", extra={"booking_id": booking["id"], "promoted": hand_over.promoted_id})
         metrics.add_metric(name="WaitlistPromotions", unit="Count", value=1)
         return cancelled
     _commit(deps, [*base, *bookings.counter_items(table, [], [place])], [notice], now, retry)
@@ -426,24 +437,39 @@ def move_booking(
         "gsi1sk": f"{site['id']}#{new.start}#{booking['id']}",
         "ticket_code": ticket_code(booking["id"], new.counter_id, new.start),
     }
-    labelled: list[tuple[Refusal | None, dict]] = []
-    try:
-        labelled += bookings.counter_items(table, [new], [old])
-        if new.date != old.date:
-            new_guard = bookings.person_guard_key(
-                bookings.person_key(deps.kms, deps.access_token_key_id), booking["nik"], site["id"], new.date
-            )
-            changes["guard_pk"] = new_guard["pk"]
-            labelled += [
-                (None, bookings.guard_delete(table, _guard_of(booking), booking["id"])),
-                (Refusal.ALREADY_BOOKED, bookings.guard_put(table, new_guard, booking["id"], new.date)),
-            ]
-        labelled.append((Refusal.CHANGED, bookings.status_change(table, booking, Status.BOOKED, _at(now), changes)))
-        moved = {**booking, **changes, "version": int(booking.get("version", 0)) + 1}
-        notice = _notification(NotificationEvent.BOOKING_CONFIRMED, moved, str(moved["version"]))
-        _commit(deps, labelled, [notice], now, retry)
-    except PlaceRefused as refusal:
-        raise refused(deps, site, new, refusal.reason, now) from None
+    moved = {**booking, **changes, "version": int(booking.get("version", 0)) + 1}
+    notice = _notification(NotificationEvent.BOOKING_CONFIRMED, moved, str(moved["version"]))
+    at = _at(now)
+    # The old place goes to the first in its line, in the same transaction; if that part fails (they left,
+    # or a lowered cap forbids it), the move is tried once more on its own.
+    hand_over = _hand_over(deps, old, at)
+    for handing in [hand_over, None] if hand_over else [None]:
+        labelled: list[tuple[Refusal | None, dict]] = []
+        try:
+            labelled += bookings.counter_items(table, [new, old] if handing else [new], [old])
+            if new.date != old.date:
+                new_guard = bookings.person_guard_key(
+                    bookings.person_key(deps.kms, deps.access_token_key_id), booking["nik"], site["id"], new.date
+                )
+                changes["guard_pk"] = new_guard["pk"]
+                labelled += [
+                    (None, bookings.guard_delete(table, _guard_of(booking), booking["id"])),
+                    (Refusal.ALREADY_BOOKED, bookings.guard_put(table, new_guard, booking["id"], new.date)),
+                ]
+            labelled.append((Refusal.CHANGED, bookings.status_change(table, booking, Status.BOOKED, at, changes)))
+            notices = [notice]
+            if handing:
+                labelled += handing.items
+                notices.append(handing.notice)
+            _commit(deps, labelled, notices, now, retry)
+            break
+        except (PlaceRefused, TransactionCancelled) as failure:
+            if handing:
+                continue
+            if isinstance(failure, PlaceRefused):
+                raise refused(deps, site, new, failure.reason, now) from None
+            raise
+    moved = {**booking, **changes, "version": int(booking.get("version", 0)) + 1}
     logger.info("booking moved", extra={"booking_id": booking["id"]})
     return moved
 

@@ -196,3 +196,23 @@ def test_a_day_out_of_hours_or_a_past_slot_is_refused_by_name(api, catalogue):
     assert past.status == 422 and past.body["error"]["details"][0]["code"] == "slot_not_bookable"
     unknown = api.get("/api/sites/nowhere/slots", query={"date": "2026-11-24"})
     assert unknown.status == 404
+
+
+def test_moving_away_from_a_full_slot_hands_the_place_to_the_first_in_line(api, catalogue, aws):
+    # Given a full 09:00 slot and a person waiting for it
+    first = book(api, visit(), "k-00000001").body
+    book(api, visit(OTHER_NIK, email="budi@example.com"), "k-00000002")
+    waiting = api.post("/api/bookings/waitlist", visit("3171010101900003", email="rina@example.com")).body
+    # When the first booker moves to 11:00
+    moved = api.post(
+        f"/api/bookings/{first['id']}/move",
+        {"date": "2026-11-24", "start": "11:00"},
+        headers=bearer(first["access_token"]),
+    )
+    # Then the waiting person holds 09:00, and 09:00 stays full
+    assert moved.status == 200
+    promoted = api.get(f"/api/bookings/{waiting['id']}", headers=bearer(waiting["access_token"])).body
+    assert promoted["status"] == "BOOKED"
+    slots = api.get("/api/sites/kel-3171011001/slots", query={"date": "2026-11-24"}).body["slots"]
+    available = {s["start"]: s["available"] for s in slots}
+    assert available["09:00"] == 0 and available["11:00"] == 1
