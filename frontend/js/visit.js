@@ -162,6 +162,7 @@ const result = $("result");
 const errors = new FormErrors();
 let site = null;
 let idempotencyKey = newIdempotencyKey();
+let takeInMoveForm = takeInBookingForm;
 
 // ---------- The place: the mall, or an office found by city and district ----------
 
@@ -177,21 +178,32 @@ function areaOf(code, parts) {
   return code.split(".").slice(0, parts).join(".");
 }
 
+let choosing = 0;
+
 async function choosePlace() {
+  // A newer choice wins: an answer that arrives after the citizen chose again is dropped.
+  const mine = ++choosing;
+  const stale = () => mine !== choosing;
   const kind = $("kind").value;
   $("city-group").hidden = kind === "mall";
   $("district-group").hidden = kind === "mall" || kind === "city";
   $("village-group").hidden = kind !== "kelurahan";
-  if (kind === "mall") return useSite((await sites("mall"))[0]);
+  if (kind === "mall") {
+    const malls = await sites("mall");
+    return stale() ? null : useSite(malls[0]);
+  }
   const cities = await sites("city");
+  if (stale()) return null;
   if (!$("city").options.length) options($("city"), cities.map((c) => ({ ...c, value: c.area_code })), (c) => c.name);
   if (kind === "city") return useSite(cities.find((c) => c.area_code === $("city").value));
   const districts = await sites("kecamatan", $("city").value);
+  if (stale()) return null;
   const district = $("district").value;
   options($("district"), districts.map((d) => ({ ...d, value: d.area_code })), (d) => d.name.replace("Kantor Kecamatan ", ""));
   if (districts.some((d) => d.area_code === district)) $("district").value = district;
   if (kind === "kecamatan") return useSite(districts.find((d) => d.area_code === $("district").value));
   const villages = await sites("kelurahan", $("district").value);
+  if (stale()) return null;
   const village = $("village").value;
   options($("village"), villages.map((v) => ({ ...v, value: v.id })), (v) => v.name.replace("Kantor Kelurahan ", ""));
   if (villages.some((v) => v.id === village)) $("village").value = village;
@@ -376,7 +388,15 @@ async function submitBooking(event) {
   }
 }
 
-function refusal(error, body) {
+/** Put a free slot offered after a refusal into the booking form. */
+async function takeInBookingForm(slot) {
+  $("date").value = slot.date;
+  await loadSlots(slot.start);
+  fill(result);
+  $("start").focus();
+}
+
+function refusal(error, body, take = takeInBookingForm) {
   if (!(error instanceof ApiError)) return showError(result, error);
   if (error.code === "health_declaration") {
     const advice = error.details?.advice || {};
@@ -416,20 +436,13 @@ function refusal(error, body) {
             {
               type: "button",
               class: "button button--secondary",
-              on: {
-                click: async () => {
-                  $("date").value = slot.date;
-                  await loadSlots(slot.start);
-                  fill(result);
-                  $("start").focus();
-                },
-              },
+              on: { click: () => take(slot) },
             },
             t("visit.take", { date: formatDate(slot.date), start: slot.start }),
           ),
         ),
       ),
-      error.code === "slot_full"
+      error.code === "slot_full" && body
         ? h("button", { type: "button", class: "link-button", on: { click: () => joinWaitlist(body) } }, t("visit.waitlist"))
         : null,
     );
@@ -521,8 +534,13 @@ async function rescheduleForm(area, booking, token) {
   fillDays(day, site);
   day.value = [...day.options].some((o) => o.value === booking.date) ? booking.date : day.value;
   const times = h("div", { class: "radios", id: "move-start", tabindex: "-1" });
-  const load = async () => slotRadios(times, await slotsOf(day.value, booking.counter_id), "move-start");
-  day.addEventListener("change", load);
+  const load = async (chosen) => slotRadios(times, await slotsOf(day.value, booking.counter_id), "move-start", chosen);
+  day.addEventListener("change", () => load());
+  takeInMoveForm = async (slot) => {
+    day.value = slot.date;
+    await load(slot.start);
+    times.focus();
+  };
   const moveForm = h(
     "form",
     { novalidate: true, on: { submit: (event) => moveBooking(event, booking, token) } },
@@ -531,7 +549,7 @@ async function rescheduleForm(area, booking, token) {
     h("button", { class: "button", type: "submit", id: "move-submit" }, t("visit.reschedule_submit")),
   );
   fill(area, moveForm);
-  await load();
+  await load(booking.start);
   day.focus();
 }
 
@@ -545,7 +563,7 @@ async function moveBooking(event, booking, token) {
     showTicket(moved, token);
     result.prepend(banner(t("visit.moved")));
   } catch (error) {
-    refusal(error, null);
+    refusal(error, null, takeInMoveForm);
   }
 }
 

@@ -17,7 +17,8 @@ def site(local_stack, path: str) -> str:
 
 
 def choose_kelurahan(page: Page) -> None:
-    """Pick a kelurahan office by city and district, as a citizen does."""
+    """Pick a kelurahan office by city and district, as a citizen does (once the page has shown the mall)."""
+    expect(page.locator("#counter option").first).to_be_attached(timeout=API_WAIT_MS)
     page.select_option("#kind", "kelurahan")
     expect(page.locator("#village option").first).to_be_attached(timeout=API_WAIT_MS)
     page.select_option("#city", index=0)
