@@ -157,7 +157,19 @@ def refused(deps: Deps, site: dict[str, Any], place: Place, reason: Refusal, now
     return Conflict(message_id, message_en, code=reason.value, details={"alternatives": alternatives})
 
 
-def _notification(event: NotificationEvent, booking: dict[str, Any], tag: str) -> Notification:
+def _notification(event: NotificationEvent, booking: dict[str, Any], tag: str) -> Notification | None:
+    """Return the e-mail about a booking, or None when the message refuses to carry it (an address with a NIK in it).
+
+    The visit matters more than its e-mail: the ticket is in the answer, so the booking goes ahead without it.
+    """
+    try:
+        return _notification_of(event, booking, tag)
+    except ValueError as error:
+        logger.warning("booking e-mail not sent", extra={"event": event.value, "error_type": type(error).__name__})
+        return None
+
+
+def _notification_of(event: NotificationEvent, booking: dict[str, Any], tag: str) -> Notification:
     return Notification(
         notification_id=f"{event.value}:{booking['id']}:{tag}",
         event=event,
@@ -240,7 +252,7 @@ def book_visit(request: dict[str, Any], deps: Deps, now: dt.datetime, **retry: A
             (Refusal.ALREADY_BOOKED, bookings.guard_put(table, _guard_of(booking), booking["id"], place.date)),
             (None, bookings.put_new(table, booking)),
         ]
-        if _email_allowed(deps, booking["email"], now):
+        if notification is not None and _email_allowed(deps, booking["email"], now):
             labelled.append((None, outbox_put(notification, deps.tables.outbox_table, now)))
         else:
             notification = None
@@ -321,7 +333,7 @@ class _HandOver:
     """The items and the e-mail that give a released place to a waiting person (their guard already holds the day)."""
 
     items: list[tuple[Refusal | None, dict]]
-    notice: Notification
+    notice: Notification | None
     promoted_id: str
 
 
@@ -396,7 +408,7 @@ def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retr
 def _commit(
     deps: Deps,
     labelled: list[tuple[Refusal | None, dict]],
-    notifications: list[Notification],
+    notifications: list[Notification | None],
     now: dt.datetime,
     retry: dict[str, Any],
 ) -> None:
@@ -404,7 +416,7 @@ def _commit(
 
     :raises Conflict: the booking changed meanwhile (``booking_changed``).
     """
-    sent = [n for n in notifications if _email_allowed(deps, n.to, now)]
+    sent = [n for n in notifications if n is not None and _email_allowed(deps, n.to, now)]
     outbox = [(None, outbox_put(n, deps.tables.outbox_table, now)) for n in sent]
     try:
         bookings.run(deps.tables, [*labelled, *outbox], **retry)

@@ -216,3 +216,11 @@ def test_moving_away_from_a_full_slot_hands_the_place_to_the_first_in_line(api, 
     slots = api.get("/api/sites/kel-3171011001/slots", query={"date": "2026-11-24"}).body["slots"]
     available = {s["start"]: s["available"] for s in slots}
     assert available["09:00"] == 0 and available["11:00"] == 1
+
+
+def test_an_address_with_a_nik_in_it_books_the_visit_without_the_email(api, catalogue, aws):
+    # Given an address whose name is a NIK (a notification refuses to carry one)
+    answer = book(api, visit(email=f"{NIK}@example.com"))
+    # Then the visit is booked, with its ticket in the answer, and no e-mail is queued
+    assert answer.status == 201 and answer.body["ticket_code"]
+    assert queued_events(aws) == []
