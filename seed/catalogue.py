@@ -28,6 +28,9 @@ OPENING_HOURS = {"open": "07:30", "close": "16:00", "days": [0, 1, 2, 3, 4]}
 TIMEZONE = "Asia/Jakarta"
 OCCUPANCY_CAP_PERCENT = 50
 SLOT_MINUTES = 30
+# The room's occupancy is counted per window of this length; visits are bookable this many days ahead.
+WINDOW_MINUTES = 30
+BOOKING_HORIZON_DAYS = 14
 
 # Room capacity and people per 30-minute slot at the PTSP counter, by kind of office
 # (assumptions: no published figures).
@@ -201,6 +204,10 @@ def _site(
         "opening_hours": {**OPENING_HOURS, "days": list(OPENING_HOURS["days"])},
         "timezone": TIMEZONE,
         "counters": counters,
+        "window_minutes": WINDOW_MINUTES,
+        "booking_horizon_days": BOOKING_HORIZON_DAYS,
+        # Every point closes on the national holidays and collective-leave days (a site may differ).
+        "closed_dates": [holiday["date"] for holiday in load_holidays()],
     }
 
 

@@ -6,13 +6,13 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.queue import site_routes
+from functions.queue import booking_routes, site_routes
 from functions.shared import aws, clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
 
-ROUTERS = [site_routes.router]
+ROUTERS = [site_routes.router, booking_routes.router]
 
 app = create_resolver()
 for _router in ROUTERS:
@@ -30,7 +30,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 def run_job(job: str, now: datetime) -> dict[str, Any]:
     """Run one of the template's scheduled jobs."""
-    # Imported here: the jobs bring the notification model, which no HTTP request of this function needs.
+    # Imported here: only a scheduled run needs the jobs.
     from functions.queue import schedules
 
     table = aws.table(get_settings().bookings_table)

@@ -83,3 +83,12 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
             batch.put_item(Item=to_item({**service, "pk": SERVICE_PK, "sk": service["id"]}))
         for site in sites:
             batch.put_item(Item=to_item({**site, "pk": SITE_PK, "sk": site["id"]}))
+
+
+def read_site(table: Any, site_id: str) -> dict[str, Any] | None:
+    """Return one service point as stored now (a consistent read, never the cache): what bookings are checked against.
+
+    An admin's new capacity or cap must bind the very next booking, in every instance.
+    """
+    found = table.get_item(Key={"pk": SITE_PK, "sk": site_id}, ConsistentRead=True).get("Item")
+    return _strip(found) if found else None

@@ -110,6 +110,9 @@ class Site(_Model):
     opening_hours: OpeningHours
     timezone: str = "Asia/Jakarta"
     counters: list[Counter]
+    window_minutes: int = Field(30, description="Panjang jendela okupansi ruang / room occupancy window, minutes")
+    booking_horizon_days: int = Field(14, description="Berapa hari ke depan dapat dipesan / days bookable ahead")
+    closed_dates: list[str] = Field(default_factory=list, description="Hari libur / holidays closed (YYYY-MM-DD)")
 
 
 class SiteList(_Model):

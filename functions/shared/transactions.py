@@ -18,6 +18,10 @@ from functions.shared.dynamo import to_item
 # partition was throttled. Real DynamoDB answers TransactionConflict under contention (DynamoDB
 # Local never does), so the retry path is exercised by tests that inject it.
 RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+# Errors of the whole call that say "try again": DynamoDB Local answers a lock wait that timed out under a
+# rush with InternalServerError. Whether such an attempt committed is not known, so every attempt of one
+# `transact` carries the same ClientRequestToken: a retry of an attempt that did commit changes nothing.
+RETRYABLE_ERRORS = frozenset({"InternalServerError", "TransactionInProgressException"})
 MAX_ATTEMPTS = 6
 
 
@@ -67,14 +71,22 @@ def transact(
     :raises TransactionCancelled: a condition failed (never retried: the answer is no).
     :raises TransactionNotCommitted: still cancelled for retryable reasons after `attempts`.
     """
+    import uuid
+
     from botocore.exceptions import ClientError
 
+    token = uuid.uuid4().hex
     for attempt in range(attempts):
         try:
-            db.transact_write_items(TransactItems=list(items))
+            db.transact_write_items(TransactItems=list(items), ClientRequestToken=token)
             return
         except ClientError as error:
-            if error.response["Error"]["Code"] not in {"TransactionCanceledException", "TransactionConflictException"}:
+            code = error.response["Error"]["Code"]
+            if code in RETRYABLE_ERRORS:
+                if attempt < attempts - 1:
+                    sleep(random.uniform(0, 0.05 * 2**attempt))
+                continue
+            if code not in {"TransactionCanceledException", "TransactionConflictException"}:
                 raise
             codes = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
             failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]

@@ -22,9 +22,11 @@ class _Db:
     def __init__(self, *failures: ClientError) -> None:
         self.failures = list(failures)
         self.calls = 0
+        self.tokens: list[str] = []
 
-    def transact_write_items(self, TransactItems):
+    def transact_write_items(self, TransactItems, ClientRequestToken):
         self.calls += 1
+        self.tokens.append(ClientRequestToken)
         if self.failures:
             raise self.failures.pop(0)
         return {}
@@ -64,3 +66,14 @@ def test_another_error_is_raised_as_it_came():
     db = _Db(ClientError({"Error": {"Code": "ValidationException", "Message": "bad"}}, "TransactWriteItems"))
     with pytest.raises(ClientError, match="ValidationException"):
         transact(db, [{}], sleep=lambda _: None)
+
+
+def test_a_call_that_may_have_committed_is_retried_with_the_same_request_token():
+    # Given an attempt that timed out waiting for a lock (outcome unknown), then one that commits
+    timed_out = ClientError({"Error": {"Code": "InternalServerError", "Message": "lock wait"}}, "TransactWriteItems")
+    db = _Db(timed_out, _cancelled("TransactionConflict"))
+    # When
+    transact(db, [{}], sleep=lambda _: None)
+    # Then it was tried again, always as the same request, so DynamoDB applies it at most once
+    assert db.calls == 3
+    assert len(set(db.tokens)) == 1 and len(db.tokens[0]) <= 36

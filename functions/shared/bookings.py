@@ -1,0 +1,412 @@
+"""Booking items, their keys, and the one transaction that takes and gives back places at a service point.
+
+Everything a booking must respect lives in the bookings table, so one TransactWriteItems checks it all:
+
+  pk "BOOKING#<id>", sk "BOOKING"                  the booking (layout in functions/queue/schedules.py), with
+                                                   nik, email, health, access_token_hash, version, windows
+  pk "SLOT#<site>#<date>", sk "<counter>#<HH:MM>"  booked: people in one counter's slot
+  pk "WINDOW#<site>#<date>", sk "<HH:MM>"          booked: people in the room during one window
+  pk "QUOTA#<site>#<date>", sk "<counter>"         booked: people at one counter that day (daily quota)
+  pk "GUARD#<HMAC of NIK, site, date>", sk "GUARD" the person's one active booking or waitlist place that day
+  pk "WAITLIST#<site>#<date>#<counter>#<HH:MM>",   one waiting person, in the order they joined
+     sk "<joined at>#<booking id>"
+
+A counter is only ever changed by the transaction that writes the booking items it counts, so counters
+equal items by construction; availability is read from the counters, never by scanning bookings.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from functions.shared.errors import TooManyRequests
+from functions.shared.transactions import TransactionCancelled, TransactionNotCommitted, attr, item, transact
+
+BOOKING_SK = "BOOKING"
+# Counters, guards and waitlist entries outlive their day long enough for the office's own reports.
+KEEP_AFTER_DAY_S = 90 * 24 * 3600
+
+
+class Status(StrEnum):
+    """A booking's status; WAITLISTED holds a place in a full slot's waitlist, not in the slot."""
+
+    BOOKED = "BOOKED"
+    WAITLISTED = "WAITLISTED"
+    CHECKED_IN = "CHECKED_IN"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+    NO_SHOW = "NO_SHOW"
+    REFUSED = "REFUSED"
+
+
+class Refusal(StrEnum):
+    """Why a place was not given: each is a 409 code of the API."""
+
+    SLOT_FULL = "slot_full"
+    WINDOW_FULL = "window_full"
+    QUOTA_REACHED = "quota_reached"
+    ALREADY_BOOKED = "already_booked"
+    CHANGED = "booking_changed"
+
+
+# When several conditions fail at once, the one the person can act on best is named.
+_PRECEDENCE = [Refusal.ALREADY_BOOKED, Refusal.CHANGED, Refusal.SLOT_FULL, Refusal.QUOTA_REACHED, Refusal.WINDOW_FULL]
+
+
+class PlaceRefused(Exception):
+    """A booking, move or waitlist place was refused by a condition; `reason` says which."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Place:
+    """One person's place in a counter's slot, with the limits in force when it is taken."""
+
+    site_id: str
+    counter_id: str
+    date: str
+    start: str
+    end: str
+    windows: tuple[str, ...]
+    slot_capacity: int
+    window_limit: int
+    daily_quota: int | None
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The table every booking item lives in (read through `bookings`), the outbox, and the client writing both.
+
+    `db` is a plain low-level client: a Table resource's own client would serialize the items a second time.
+    """
+
+    bookings: Any
+    outbox_table: str
+    db: Any
+
+    @property
+    def name(self) -> str:
+        """Return the bookings table's physical name."""
+        return str(self.bookings.name)
+
+
+def booking_key(booking_id: str) -> dict[str, str]:
+    """Return the key of a booking item."""
+    return {"pk": f"BOOKING#{booking_id}", "sk": BOOKING_SK}
+
+
+def slot_key(site_id: str, date: str, counter_id: str, start: str) -> dict[str, str]:
+    """Return the key of a counter slot's counter."""
+    return {"pk": f"SLOT#{site_id}#{date}", "sk": f"{counter_id}#{start}"}
+
+
+def window_key(site_id: str, date: str, start: str) -> dict[str, str]:
+    """Return the key of a site window's counter."""
+    return {"pk": f"WINDOW#{site_id}#{date}", "sk": start}
+
+
+def quota_key(site_id: str, date: str, counter_id: str) -> dict[str, str]:
+    """Return the key of a counter day's counter."""
+    return {"pk": f"QUOTA#{site_id}#{date}", "sk": counter_id}
+
+
+def waitlist_pk(site_id: str, date: str, counter_id: str, start: str) -> str:
+    """Return the partition holding one slot's waitlist."""
+    return f"WAITLIST#{site_id}#{date}#{counter_id}#{start}"
+
+
+def person_guard_key(person_key: bytes, nik: str, site_id: str, date: str) -> dict[str, str]:
+    """Return the key of a person's guard for a site and day: an HMAC, so no key ever holds the NIK."""
+    digest = hmac.new(person_key, f"{nik}\0{site_id}\0{date}".encode(), hashlib.sha256).hexdigest()
+    return {"pk": f"GUARD#{digest[:40]}", "sk": "GUARD"}
+
+
+_PERSON_KEY_MESSAGE = b"satupintu-booking-person-guard-key:v1"
+_person_keys: dict[str, bytes] = {}
+
+
+def person_key(kms: Any, key_id: str) -> bytes:
+    """Derive the key of the person guards from KMS once per instance (the same in every instance)."""
+    if key_id not in _person_keys:
+        _person_keys[key_id] = kms.generate_mac(KeyId=key_id, Message=_PERSON_KEY_MESSAGE, MacAlgorithm="HMAC_SHA_256")[
+            "Mac"
+        ]
+    return _person_keys[key_id]
+
+
+def expires_after(date: str) -> int:
+    """Return the TTL epoch of an item that belongs to a visit day."""
+    day = dt.datetime.fromisoformat(f"{date}T23:59:59+07:00")
+    return int(day.timestamp()) + KEEP_AFTER_DAY_S
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The counters a change touches
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Count:
+    kind: Refusal
+    key: dict[str, str]
+    date: str
+    limit: int | None = None
+    take: int = 0
+    release: int = 0
+
+
+def _counts(takes: list[Place], releases: list[Place]) -> list[_Count]:
+    """Add up, per counter item, the places taken and given back (a move inside one window nets to nothing)."""
+    counts: dict[tuple[str, str], _Count] = {}
+
+    def touch(kind: Refusal, key: dict[str, str], date: str, limit: int | None, taken: int, released: int) -> None:
+        found = counts.setdefault((key["pk"], key["sk"]), _Count(kind, key, date))
+        if taken:
+            found.limit = limit
+        found.take += taken
+        found.release += released
+
+    for places, taken in ((releases, 0), (takes, 1)):
+        for place in places:
+            released = 1 - taken
+            touch(
+                Refusal.SLOT_FULL,
+                slot_key(place.site_id, place.date, place.counter_id, place.start),
+                place.date,
+                place.slot_capacity,
+                taken,
+                released,
+            )
+            for window in place.windows:
+                touch(
+                    Refusal.WINDOW_FULL,
+                    window_key(place.site_id, place.date, window),
+                    place.date,
+                    place.window_limit,
+                    taken,
+                    released,
+                )
+            if place.daily_quota is not None:
+                touch(
+                    Refusal.QUOTA_REACHED,
+                    quota_key(place.site_id, place.date, place.counter_id),
+                    place.date,
+                    place.daily_quota,
+                    taken,
+                    released,
+                )
+    return list(counts.values())
+
+
+def counter_items(table: str, takes: list[Place], releases: list[Place]) -> list[tuple[Refusal | None, dict]]:
+    """Return the transaction items that take `takes` and give back `releases`, each with what its failure means.
+
+    A counter that takes places must have room for them once the places given back are gone:
+    ``booked - release + take <= limit``, written ``booked <= limit - take + release``. A counter that
+    nets to zero is only checked; one that only gives back never goes below zero.
+
+    :raises PlaceRefused: a limit is below what is taken even with nothing booked (a cap of 0 %).
+    """
+    out: list[tuple[Refusal | None, dict]] = []
+    for count in _counts(takes, releases):
+        net = count.take - count.release
+        values: dict[str, Any] = {}
+        condition = None
+        if count.take:
+            most = (count.limit or 0) - count.take + count.release
+            if most < 0:
+                raise PlaceRefused(count.kind)
+            condition = "attribute_not_exists(booked) OR booked <= :most"
+            values[":most"] = attr(most)
+        elif count.release:
+            condition = "booked >= :release"
+            values[":release"] = attr(count.release)
+        if net == 0:
+            if condition is None:
+                continue
+            out.append(
+                (
+                    count.kind,
+                    {
+                        "ConditionCheck": {
+                            "TableName": table,
+                            "Key": item(count.key),
+                            "ConditionExpression": condition,
+                            "ExpressionAttributeValues": values,
+                        }
+                    },
+                )
+            )
+            continue
+        update: dict[str, Any] = {
+            "TableName": table,
+            "Key": item(count.key),
+            "UpdateExpression": "ADD booked :net SET expires_at_epoch = :expires",
+            "ExpressionAttributeValues": {
+                **values,
+                ":net": attr(net),
+                ":expires": attr(expires_after(count.date)),
+            },
+        }
+        if condition:
+            update["ConditionExpression"] = condition
+        out.append((count.kind if count.take else Refusal.CHANGED, {"Update": update}))
+    return out
+
+
+def run(tables: Tables, labelled: list[tuple[Refusal | None, dict]], **retry: Any) -> None:
+    """Run the labelled items as one transaction.
+
+    :raises PlaceRefused: a condition failed; the reason is the most useful of those that failed.
+    :raises TooManyRequests: still conflicting after every retry (a rush on one item): try again in a second.
+    """
+    try:
+        transact(tables.db, [entry for _, entry in labelled], **retry)
+    except TransactionNotCommitted:
+        raise TooManyRequests(
+            "Banyak orang memesan pada saat yang sama. Coba lagi sebentar lagi.",
+            "Many people are booking at this moment. Please try again shortly.",
+            code="busy",
+            retry_after_s=1,
+        ) from None
+    except TransactionCancelled as cancelled:
+        reasons = {labelled[i][0] for i in cancelled.failed if labelled[i][0] is not None}
+        for reason in _PRECEDENCE:
+            if reason in reasons:
+                raise PlaceRefused(reason) from None
+        raise
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Items of the booking itself
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def booking_fields(place: Place) -> dict[str, Any]:
+    """Return what a booking item says about its place (and the day index the scheduled jobs read)."""
+    return {
+        "site_id": place.site_id,
+        "counter_id": place.counter_id,
+        "date": place.date,
+        "start": place.start,
+        "end": place.end,
+        "windows": list(place.windows),
+        "gsi1pk": f"DAY#{place.date}",
+    }
+
+
+def put_new(table: str, values: dict[str, Any]) -> dict:
+    """Return the Put of a new item that must not exist yet."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": item(values),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+def guard_put(table: str, key: dict[str, str], booking_id: str, date: str) -> dict:
+    """Return the Put of a person's guard, refused when they already hold one that day."""
+    return put_new(table, {**key, "booking_id": booking_id, "expires_at_epoch": expires_after(date)})
+
+
+def guard_delete(table: str, key: dict[str, str], booking_id: str) -> dict:
+    """Return the Delete of the guard a booking holds (only if it is still that booking's)."""
+    return {
+        "Delete": {
+            "TableName": table,
+            "Key": item(key),
+            "ConditionExpression": "attribute_not_exists(pk) OR booking_id = :id",
+            "ExpressionAttributeValues": {":id": attr(booking_id)},
+        }
+    }
+
+
+def status_change(
+    table: str, booking: dict[str, Any], to: Status, at: str, changes: dict[str, Any] | None = None
+) -> dict:
+    """Return the Update that moves a booking from its status and version as read to `to` (or fails)."""
+    names = {"#s": "status", "#v": "version"}
+    values: dict[str, Any] = {
+        ":from": attr(booking["status"]),
+        ":to": attr(to.value),
+        ":version": attr(int(booking.get("version", 0))),
+        ":next": attr(int(booking.get("version", 0)) + 1),
+        ":at": attr(at),
+    }
+    sets = ["#s = :to", "#v = :next", "updated_at = :at"]
+    for index, (name, value) in enumerate((changes or {}).items()):
+        names[f"#c{index}"] = name
+        values[f":c{index}"] = attr(value)
+        sets.append(f"#c{index} = :c{index}")
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": item(booking_key(booking["id"])),
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": "#s = :from AND #v = :version",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
+
+
+def get_booking(table: Any, booking_id: str) -> dict[str, Any] | None:
+    """Return a booking item (read consistently), or None."""
+    from functions.shared.dynamo import from_item
+
+    found = table.get_item(Key=booking_key(booking_id), ConsistentRead=True).get("Item")
+    return from_item(found) if found else None
+
+
+def read_counters(table: Any, site_id: str, date: str) -> dict[str, dict[str, int]]:
+    """Return a site day's counters: ``{"slot": {"<counter>#<HH:MM>": n}, "window": {...}, "quota": {...}}``."""
+    from boto3.dynamodb.conditions import Key
+
+    from functions.shared.dynamo import query_all
+
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for kind, pk in (
+        ("slot", f"SLOT#{site_id}#{date}"),
+        ("window", f"WINDOW#{site_id}#{date}"),
+        ("quota", f"QUOTA#{site_id}#{date}"),
+    ):
+        for found in query_all(table, KeyConditionExpression=Key("pk").eq(pk), ConsistentRead=True):
+            out[kind][str(found["sk"])] = int(found.get("booked", 0))
+    return {kind: dict(out[kind]) for kind in ("slot", "window", "quota")}
+
+
+def first_waiting(table: Any, place: Place, skip: int = 0) -> dict[str, Any] | None:
+    """Return the waitlist entry first in line for a place's slot (after `skip` entries), or None."""
+    from boto3.dynamodb.conditions import Key
+
+    page = table.query(
+        KeyConditionExpression=Key("pk").eq(waitlist_pk(place.site_id, place.date, place.counter_id, place.start)),
+        ConsistentRead=True,
+        Limit=skip + 1,
+    )
+    items = page.get("Items", [])
+    return items[skip] if len(items) > skip else None
+
+
+def waitlist_position(table: Any, entry_pk: str, entry_sk: str) -> int:
+    """Return a waitlist entry's place in line, 1 for the first."""
+    from boto3.dynamodb.conditions import Key
+
+    from functions.shared.dynamo import query_all
+
+    ahead = query_all(
+        table,
+        KeyConditionExpression=Key("pk").eq(entry_pk) & Key("sk").lt(entry_sk),
+        ConsistentRead=True,
+        ProjectionExpression="sk",
+    )
+    return len(ahead) + 1
