@@ -14,6 +14,7 @@ import {
   liveText,
   looksLikeEmail,
   newIdempotencyKey,
+  serverErrors,
   serverText,
   setTitle,
 } from "./forms.js";
@@ -449,35 +450,29 @@ function fallbackText(field) {
 }
 
 /** Turn a 422's details into summary entries on the same fields and documents the citizen sees. */
-function serverErrors(error, sent) {
-  const items = [];
-  for (const detail of Array.isArray(error.details) ? error.details : []) {
-    const field = String(detail.field || "");
-    const own = detail.message || detail.message_en ? () => serverText(detail, currentLang()) : null;
+function submissionErrors(error, sent) {
+  const uploadFor = (field, detail) => {
     const index = /^documents\[(\d+)\]/.exec(field)?.[1];
     const requirementId = detail.requirement_id || (index !== undefined ? sent.documents[index]?.requirement_id : null);
-    const upload = requirementId ? uploads.get(requirementId) : null;
-    if (upload) {
-      const text = own || (() => t("upload.blocker_missing", { label: upload.label }));
-      // A refused upload (missing, expired, not what it claims) must be uploaded again.
-      if (String(detail.type || "").startsWith("upload_") && upload.state === "uploaded") upload.reject(text);
-      items.push({ id: upload.id, text });
-    } else if (requirementId) {
-      items.push({ id: null, text: own || (() => t("upload.blocker_missing", { label: pick(detail, "label") })) });
-    } else {
+    return { requirementId, upload: requirementId ? uploads.get(requirementId) : null };
+  };
+  return serverErrors(error, {
+    fieldIds: (field, detail) => {
+      const { requirementId, upload } = uploadFor(field, detail);
+      if (upload) return { id: upload.id, text: () => t("upload.blocker_missing", { label: upload.label }) };
+      if (requirementId) return { id: null, text: () => t("upload.blocker_missing", { label: pick(detail, "label") }) };
       const formField = field.startsWith("fields.") ? formFieldById(field.slice(7).split(".")[0]) : null;
-      const fieldElement = formField ? fieldId(formField) : field === "service_id" ? "service" : null;
-      const id = APPLICANT_FIELDS[field] || fieldElement;
-      items.push({ id, text: own || fallbackText(formField ? `fields.${formField.id}` : field) });
-    }
-  }
-  if (!items.length) items.push({ id: null, text: () => messageOf(error) });
-  return items;
-}
-
-/** Say the API's own message in the current language, or a general one. */
-function messageOf(error) {
-  return (currentLang() === "en" ? error.messageEn : error.message) || describeError(error);
+      const id = APPLICANT_FIELDS[field] || (formField ? fieldId(formField) : field === "service_id" ? "service" : null);
+      return { id, text: fallbackText(formField ? `fields.${formField.id}` : field) };
+    },
+    onDetail: (detail, entry) => {
+      const { upload } = uploadFor(String(detail.field || ""), detail);
+      // A refused upload (missing, expired, not what it claims) must be uploaded again.
+      if (upload && String(detail.code || "").startsWith("upload_") && upload.state === "uploaded") {
+        upload.reject(entry.text);
+      }
+    },
+  });
 }
 
 // Only an answer that leaves the outcome unknown keeps the key: a retry must not apply twice.
@@ -513,7 +508,7 @@ async function submit(event) {
     renderConfirmation(true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
-      errors.show(serverErrors(error, sent));
+      errors.show(submissionErrors(error, sent));
     } else if (error instanceof ApiError && error.code === "request_in_progress") {
       errors.show([{ id: null, text: () => t("apply.error_in_progress") }]);
     } else {

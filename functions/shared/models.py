@@ -1,6 +1,6 @@
 """Pydantic models of the catalogue (services and service points) as the API returns them."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -118,13 +118,24 @@ class SiteList(_Model):
     sites: list[Site]
 
 
+class ErrorItem(BaseModel):
+    """One thing that failed: the field it names, a stable code, and words in Indonesian and English."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str = Field(description="Isian yang gagal, mis. applicant.nik / the failing field, e.g. applicant.nik")
+    code: str
+    message: str
+    message_en: str
+
+
 class ErrorDetail(BaseModel):
     """The error itself: a stable code, the message in Indonesian and in English, and what failed."""
 
     code: str
     message: str
     message_en: str
-    details: Any = None
+    details: list[ErrorItem] | None = None
 
 
 class ErrorBody(BaseModel):

@@ -282,6 +282,7 @@ class CitizenApi:
             "fields": {f["id"]: self.answer(f) for f in service["form_fields"]},
             "documents": documents,
             "locale": "id",
+            "declaration": True,
         }
         response = requests.post(
             f"{self.api_url}/applications",

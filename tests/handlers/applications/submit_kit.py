@@ -125,6 +125,7 @@ class Citizen:
             "fields": form_values(service),
             "documents": overrides.pop("documents", None) or self.documents_for(service_id),
             "locale": "id",
+            "declaration": True,
         }
         body.update(overrides)
         return body

@@ -86,6 +86,7 @@ def test_officers_see_open_consultations(api, catalogue):
         "email": "budi@example.id",
         "question": "Berapa lama proses SKTM di kelurahan?",
         "locale": "id",
+        "declaration": True,
     }
     asked = api.post("/api/consultations", question).body["id"]
     # When
