@@ -43,7 +43,8 @@ addMessages({
     "apply.phone_hint": "Contoh: 0812 3456 7890 atau +62 812 3456 7890.",
     "apply.fields_heading": "Data permohonan",
     "apply.max_length": "Paling banyak {max} karakter.",
-    "apply.number_hint": "Tulis angka saja, misalnya 120 atau 12,5.",
+    "apply.integer_hint": "Tulis bilangan bulat, misalnya 3.",
+    "apply.decimal_hint": "Tulis angka; boleh pakai koma, misalnya 120 atau 12,5.",
     "apply.documents_heading": "Dokumen persyaratan",
     "apply.documents_intro": "Unggah satu berkas untuk setiap dokumen. Foto harus jelas dan seluruh halaman terlihat.",
     "apply.documents_none": "Layanan ini tidak memerlukan dokumen unggahan.",
@@ -51,6 +52,9 @@ addMessages({
     "apply.readiness_missing": "Yang masih perlu dilengkapi:",
     "apply.readiness_ready": "Semua isian dan dokumen wajib sudah lengkap. Periksa kembali, lalu kirim.",
     "apply.privacy": "Data Anda hanya dipakai untuk memproses permohonan ini.",
+    "apply.privacy_link": "Baca pemberitahuan privasi",
+    "apply.declaration_label": "Saya menyatakan bahwa data dan dokumen yang saya kirim benar dan sesuai aslinya.",
+    "apply.error_declaration": "Centang pernyataan bahwa data dan dokumen Anda benar",
     "apply.submit": "Kirim permohonan",
     "apply.submitting": "Mengirim…",
     "apply.error_service": "Pilih layanan",
@@ -64,6 +68,8 @@ addMessages({
     "apply.error_phone_format": "Masukkan nomor telepon yang benar, misalnya 0812 3456 7890",
     "apply.error_field_empty": "Isi “{label}”",
     "apply.error_field_number": "“{label}” harus berupa angka, misalnya 120",
+    "apply.error_field_integer": "“{label}” harus bilangan bulat, tanpa koma, misalnya 3",
+    "apply.error_field_negative": "“{label}” harus nol atau lebih",
     "apply.error_field_date": "“{label}” harus berupa tanggal yang benar",
     "apply.error_field_length": "“{label}” paling banyak {max} karakter",
     "apply.error_field_invalid": "Periksa kembali “{label}”",
@@ -107,7 +113,8 @@ addMessages({
     "apply.phone_hint": "For example: 0812 3456 7890 or +62 812 3456 7890.",
     "apply.fields_heading": "About your application",
     "apply.max_length": "{max} characters at most.",
-    "apply.number_hint": "Write a number only, for example 120 or 12.5.",
+    "apply.integer_hint": "Write a whole number, for example 3.",
+    "apply.decimal_hint": "Write a number; decimals are fine, for example 120 or 12.5.",
     "apply.documents_heading": "Required documents",
     "apply.documents_intro": "Upload one file for each document. Photos must be sharp and show the whole page.",
     "apply.documents_none": "This service needs no uploaded documents.",
@@ -115,6 +122,9 @@ addMessages({
     "apply.readiness_missing": "Still to do:",
     "apply.readiness_ready": "Every required answer and document is there. Check them, then send.",
     "apply.privacy": "Your data is used only to process this application.",
+    "apply.privacy_link": "Read the privacy notice",
+    "apply.declaration_label": "I declare that the data and documents I send are true and match the originals.",
+    "apply.error_declaration": "Tick the declaration that your data and documents are true",
     "apply.submit": "Send application",
     "apply.submitting": "Sending…",
     "apply.error_service": "Choose a service",
@@ -128,6 +138,8 @@ addMessages({
     "apply.error_phone_format": "Enter a phone number like 0812 3456 7890",
     "apply.error_field_empty": "Enter “{label}”",
     "apply.error_field_number": "“{label}” must be a number, like 120",
+    "apply.error_field_integer": "“{label}” must be a whole number, with no decimals, like 3",
+    "apply.error_field_negative": "“{label}” must be zero or more",
     "apply.error_field_date": "“{label}” must be a real date",
     "apply.error_field_length": "“{label}” must be {max} characters or fewer",
     "apply.error_field_invalid": "Check “{label}”",
@@ -188,6 +200,7 @@ let sentEmail = "";
 const value = (id) => document.getElementById(id)?.value.trim() ?? "";
 const nikDigits = () => value("nik").replace(/[\s.-]/g, "");
 const fieldId = (field) => `field-${field.id}`;
+const isNumber = (field) => field.type === "integer" || field.type === "decimal";
 
 // ---------- Choosing the service ----------
 
@@ -254,15 +267,16 @@ async function chooseService(id) {
 function fieldControl(field, previous) {
   const id = fieldId(field);
   const hints = [];
-  if (field.type === "number") hints.push(() => t("apply.number_hint"));
-  if (field.max_length && field.type !== "number") hints.push(() => t("apply.max_length", { max: field.max_length }));
+  if (isNumber(field)) hints.push(() => t(`apply.${field.type}_hint`));
+  if (field.max_length && !isNumber(field)) hints.push(() => t("apply.max_length", { max: field.max_length }));
   const hintId = hints.length ? `${id}-hint` : null;
   const common = { id, name: id, "aria-describedby": hintId, dataset: { field: field.id } };
   let control;
   if (field.type === "textarea") control = h("textarea", { ...common, class: "textarea", rows: "4" });
   else if (field.type === "date") control = h("input", { ...common, class: "input input--width-10", type: "date" });
-  else if (field.type === "number") {
-    control = h("input", { ...common, class: "input input--width-10", type: "text", inputmode: "decimal" });
+  else if (isNumber(field)) {
+    const inputmode = field.type === "integer" ? "numeric" : "decimal";
+    control = h("input", { ...common, class: "input input--width-10", type: "text", inputmode });
   } else control = h("input", { ...common, class: "input", type: "text" });
   if (previous !== undefined) control.value = previous;
   return h(
@@ -336,9 +350,14 @@ function fieldProblem(field) {
   const el = document.getElementById(fieldId(field));
   const text = el.value.trim();
   if (!text) return field.required ? { kind: "missing", key: "apply.error_field_empty" } : null;
-  if (field.type === "number" && readNumber(text) === null) return { key: "apply.error_field_number" };
+  if (isNumber(field)) {
+    const number = readNumber(text);
+    if (number === null) return { key: "apply.error_field_number" };
+    if (number < 0) return { key: "apply.error_field_negative" };
+    if (field.type === "integer" && !Number.isInteger(number)) return { key: "apply.error_field_integer" };
+  }
   if (field.type === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(text)) return { key: "apply.error_field_date" };
-  if (field.max_length && field.type !== "number" && text.length > field.max_length) {
+  if (field.max_length && !isNumber(field) && text.length > field.max_length) {
     return { key: "apply.error_field_length", vars: { max: field.max_length } };
   }
   return null;
@@ -377,6 +396,7 @@ function problems() {
     const blocker = upload.blockerError();
     if (blocker) found.push({ ...blocker, missing: true });
   }
+  if (!document.getElementById("declaration").checked) add("declaration", "apply.error_declaration", true);
   return found;
 }
 
@@ -416,7 +436,7 @@ function submission() {
   for (const field of service.form_fields || []) {
     const text = value(fieldId(field));
     if (!text) continue;
-    fields[field.id] = field.type === "number" ? (readNumber(text) ?? text) : text;
+    fields[field.id] = isNumber(field) ? (readNumber(text) ?? text) : text;
   }
   const documents = [...uploads.values()]
     .filter((upload) => upload.state === "uploaded")
@@ -427,6 +447,7 @@ function submission() {
     fields,
     documents,
     locale: currentLang(),
+    declaration: document.getElementById("declaration").checked,
   };
 }
 
@@ -462,6 +483,7 @@ function submissionErrors(error, sent) {
       if (upload) return { id: upload.id, text: () => t("upload.blocker_missing", { label: upload.label }) };
       if (requirementId) return { id: null, text: () => t("upload.blocker_missing", { label: pick(detail, "label") }) };
       const formField = field.startsWith("fields.") ? formFieldById(field.slice(7).split(".")[0]) : null;
+      if (field === "declaration") return "declaration";
       const id = APPLICANT_FIELDS[field] || (formField ? fieldId(formField) : field === "service_id" ? "service" : null);
       return { id, text: fallbackText(formField ? `fields.${formField.id}` : field) };
     },

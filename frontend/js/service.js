@@ -5,6 +5,7 @@ import { ApiError, apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
 import { feeText, fileSize, fileTypeNames, joinOr, slaText, validityText } from "./format.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { pageExists } from "./layout.js";
 
 addMessages({
   id: {
@@ -203,7 +204,7 @@ function helpAside(id) {
       "ul",
       { class: "list" },
       h("li", {}, h("a", { href: `consult.html?service=${q}` }, t("service.help_consult"))),
-      h("li", {}, h("a", { href: "visit.html" }, t("service.help_visit"))),
+      pageExists("visit.html") ? h("li", {}, h("a", { href: "visit.html" }, t("service.help_visit"))) : null,
       h("li", {}, h("a", { href: "track.html" }, t("service.help_track"))),
     ),
   );

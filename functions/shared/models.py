@@ -32,7 +32,7 @@ class FormField(_Model):
     id: str
     label_id: str
     label_en: str
-    type: Literal["text", "textarea", "number", "date"]
+    type: Literal["text", "textarea", "integer", "decimal", "date"]
     required: bool
     max_length: int | None = None
 

@@ -39,7 +39,8 @@ from functions.submit.schemas import DocumentRef, SubmissionRequest
 _TRACKING_NUMBER_ATTEMPTS = 5
 _TEXT_DEFAULT_MAX = 2000
 _NUMBER_MAX = 10**12
-_NUMBER_TEXT = re.compile(r"^\d+([.,]\d+)?$")
+# A number as people write it: 12, 12,5 (Indonesian) or 12.5; a minus sign is read so it can be named.
+_NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
 _NIK_LIKE = re.compile(r"\d{16,}")
 
 
@@ -139,6 +140,15 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
             continue
         messages = {
             "not_a_number": (f"“{label_id}” harus berupa angka.", f"“{label_en}” must be a number."),
+            "not_a_whole_number": (
+                f"“{label_id}” harus bilangan bulat, tanpa koma.",
+                f"“{label_en}” must be a whole number, with no decimals.",
+            ),
+            "negative": (f"“{label_id}” harus nol atau lebih.", f"“{label_en}” must be zero or more."),
+            "too_large": (
+                f"“{label_id}” terlalu besar (paling banyak {_NUMBER_MAX:,}).".replace(",", "."),
+                f"“{label_en}” is too large (at most {_NUMBER_MAX:,}).",
+            ),
             "not_a_date": (
                 f"“{label_id}” harus tanggal dengan format TTTT-BB-HH.",
                 f"“{label_en}” must be a date written YYYY-MM-DD.",
@@ -156,7 +166,7 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
 def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     """Return (normalised value, None) or (None, problem code) for one form value."""
     kind = spec["type"]
-    if kind == "number":
+    if kind in {"integer", "decimal"}:
         if isinstance(raw, bool):
             return None, "not_a_number"
         if isinstance(raw, int | float):
@@ -165,9 +175,15 @@ def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
             number = float(raw.replace(",", "."))
         else:
             return None, "not_a_number"
-        # Bounded well inside what a float and a DynamoDB number hold exactly.
-        if not 0 <= number <= _NUMBER_MAX:
+        if number != number or number in (float("inf"), float("-inf")):
             return None, "not_a_number"
+        if number < 0:
+            return None, "negative"
+        # Bounded well inside what a float and a DynamoDB number hold exactly.
+        if number > _NUMBER_MAX:
+            return None, "too_large"
+        if kind == "integer" and not float(number).is_integer():
+            return None, "not_a_whole_number"
         return (int(number) if float(number).is_integer() else float(number)), None
     if not isinstance(raw, str):
         return None, "not_text"

@@ -29,6 +29,7 @@ def fill_in_the_applicant(page: Page, nik: str = "3171011508850001") -> None:
     page.get_by_label("Nama lengkap").fill("Siti Rahayu")
     page.get_by_label("Alamat e-mail").fill("siti.rahayu@example.com")
     page.get_by_label("Nomor telepon seluler").fill("0812 3456 7890")
+    page.locator("#declaration").check()
 
 
 def fill_in_the_service_fields(page: Page, service: dict, citizen_api) -> dict[str, str]:

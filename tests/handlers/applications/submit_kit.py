@@ -50,7 +50,7 @@ def form_values(service: dict[str, Any]) -> dict[str, Any]:
     """Return a plausible value for every form field of a service."""
     values: dict[str, Any] = {}
     for field in service["form_fields"]:
-        if field["type"] == "number":
+        if field["type"] in {"integer", "decimal"}:
             values[field["id"]] = 3
         elif field["type"] == "date":
             values[field["id"]] = "2026-12-01"
