@@ -60,6 +60,8 @@ addMessages({
     "apply.error_service": "Pilih layanan",
     "apply.error_nik_empty": "Masukkan NIK Anda",
     "apply.error_nik_format": "NIK harus 16 digit angka",
+    "apply.error_nik_date": "Digit 7–12 NIK harus tanggal lahir (HHBBTT). Periksa kembali NIK Anda",
+    "apply.error_nik_serial": "Empat digit terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda",
     "apply.error_name_empty": "Masukkan nama lengkap Anda",
     "apply.error_name_length": "Nama lengkap harus 2 sampai 100 karakter",
     "apply.error_email_empty": "Masukkan alamat e-mail Anda",
@@ -130,6 +132,8 @@ addMessages({
     "apply.error_service": "Choose a service",
     "apply.error_nik_empty": "Enter your NIK",
     "apply.error_nik_format": "NIK must be 16 digits",
+    "apply.error_nik_date": "Digits 7–12 of a NIK are the birth date (DDMMYY). Check your NIK",
+    "apply.error_nik_serial": "The last four digits of a NIK cannot be 0000. Check your NIK",
     "apply.error_name_empty": "Enter your full name",
     "apply.error_name_length": "Full name must be 2 to 100 characters",
     "apply.error_email_empty": "Enter your e-mail address",
@@ -340,9 +344,34 @@ function renderService() {
 
 // ---------- What is missing ----------
 
+/** Return the message key for a NIK whose shape is wrong, or null (the server checks the area codes). */
+function nikProblem(nik) {
+  if (!/^\d{16}$/.test(nik)) return "apply.error_nik_format";
+  const day = Number(nik.slice(6, 8));
+  const month = Number(nik.slice(8, 10));
+  // Digits 7-12 are the birth date (DDMMYY); a woman's day has 40 added.
+  if (month < 1 || month > 12 || !((day >= 1 && day <= 31) || (day >= 41 && day <= 71))) return "apply.error_nik_date";
+  if (nik.slice(12) === "0000") return "apply.error_nik_serial";
+  return null;
+}
+
+/** Show a NIK of the wrong shape on its field at once, leaving any other error shown as it is. */
+function checkNikNow() {
+  const nik = nikDigits();
+  const key = nik ? nikProblem(nik) : null;
+  if (!key) {
+    errors.resolve("nik");
+    return;
+  }
+  const others = errors.errors.filter((error) => error.id !== "nik");
+  errors.show([{ id: "nik", text: () => t(key) }, ...others], { focus: false });
+}
+
 function uploadChanged(upload) {
   // A document that has arrived no longer needs its "upload this" message.
   if (upload.state === "uploaded") errors.resolve(upload.id);
+  // Before the citizen spends time uploading, a NIK of the wrong shape is named.
+  if (upload.state === "uploading") checkNikNow();
   updateReadiness();
 }
 
@@ -373,7 +402,7 @@ function problems() {
   }
   const nik = nikDigits();
   if (!nik) add("nik", "apply.error_nik_empty", true);
-  else if (!/^\d{16}$/.test(nik)) add("nik", "apply.error_nik_format");
+  else if (nikProblem(nik)) add("nik", nikProblem(nik));
   const name = value("name");
   if (!name) add("name", "apply.error_name_empty", true);
   else if (name.length < 2 || name.length > 100) add("name", "apply.error_name_length");
@@ -608,6 +637,8 @@ function renderConfirmation(focus) {
 // ---------- Wiring ----------
 
 form.addEventListener("submit", submit);
+// The NIK's shape is checked as soon as it is typed, before any upload: not only after everything is sent.
+document.getElementById("nik").addEventListener("change", checkNikNow);
 form.addEventListener("input", () => service && updateReadiness());
 select.addEventListener("change", () => chooseService(select.value));
 onLangChange(() => {

@@ -5,8 +5,8 @@
 import { ApiError, apiPost, describeError } from "./api.js";
 import { h } from "./dom.js";
 import { fileSize, fileTypeNames, joinOr } from "./format.js";
-import { liveText } from "./forms.js";
-import { addMessages, formatNumber, onLangChange, pick, t } from "./i18n.js";
+import { liveText, serverText } from "./forms.js";
+import { addMessages, currentLang, formatNumber, onLangChange, pick, t } from "./i18n.js";
 
 addMessages({
   id: {
@@ -97,6 +97,25 @@ function sendFile(ticket, file, onProgress) {
     xhr.send(form);
   });
   return { xhr, done };
+}
+
+/**
+ * Ask the API to check a file right after it lands; return the refusal's words if the file is not what it
+ * claims (or is locked, or too large), else null. A check that cannot be made refuses nothing: the
+ * submission checks every file again.
+ */
+async function checkLanded(uploadId) {
+  try {
+    await apiPost(`/uploads/${encodeURIComponent(uploadId)}/check`);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 422) return null;
+    const detail = (Array.isArray(error.details) && error.details[0]) || {
+      message: error.message,
+      message_en: error.messageEn,
+    };
+    return () => serverText(detail, currentLang()) || t("upload.rejected");
+  }
 }
 
 function uploadFailure(error) {
@@ -307,6 +326,12 @@ export class DocumentUpload {
       await this.sending.done;
       if (attempt !== this.attempt) return;
       this.sending = null;
+      const refused = await checkLanded(ticket.upload_id);
+      if (attempt !== this.attempt) return;
+      if (refused) {
+        this.fail(refused, false);
+        return;
+      }
       this.uploadId = ticket.upload_id;
       this.loaded = this.total;
       this.set("uploaded");

@@ -403,3 +403,49 @@ def test_each_application_page_stays_under_100_kb_transferred(page: Page, local_
             .reduce((sum, entry) => sum + entry.transferSize, 0)"""
     )
     assert 0 < transferred < 100_000, f"{path} transferred {transferred} bytes"
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_on_that_file_at_once_in_plain_words(
+    page: Page, local_stack, citizen_api, citizen_files, console_errors, axe, screenshot, tmp_path
+):
+    # Given the apply page, and a picture saved with a .pdf name
+    console_errors.allow(r"status of 422")
+    service = citizen_api.simplest_service(min_required=1)
+    requirement = next(r for r in required_documents(service) if "application/pdf" in r["accepted_types"])
+    fake = tmp_path / "ktp.pdf"
+    fake.write_bytes(citizen_files.png.read_bytes())
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    # When it is chosen, and nothing is sent yet
+    page.locator(f"#file-{requirement['id']}").set_input_files(str(fake))
+    # Then that file is refused as soon as it lands, in plain words, with a way to choose another
+    row = page.locator(f"#doc-{requirement['id']}")
+    expect(row).to_have_attribute("data-state", "failed", timeout=API_WAIT_MS)
+    message = row.locator(".upload__message")
+    expect(message).to_contain_text("bukan PDF yang dapat dibuka. Pilih berkas lain.")
+    expect(message).not_to_contain_text("application/pdf")
+    expect(page.locator(f"#file-{requirement['id']}")).to_be_enabled()
+    axe(page)
+    screenshot(page, "apply-refused-file")
+    # When the page turns English, the words follow
+    page.locator("#site-header").get_by_role("link", name="English").click()
+    expect(message).to_contain_text("is not a PDF that can be opened. Choose another file.")
+    # When a real PDF is chosen instead, it is taken
+    upload(page, requirement, citizen_files.pdf)
+
+
+def test_a_nik_of_the_wrong_shape_is_named_before_any_upload(page: Page, local_stack, citizen_api, console_errors):
+    # Given the apply page
+    service = citizen_api.simplest_service(min_required=1)
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    # When a NIK whose birth month is 13 is typed and the citizen moves on
+    page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("3171011513850001")
+    page.get_by_label("Nama lengkap").focus()
+    # Then the NIK is named at once on its field, without taking the citizen's focus away
+    expect(page.locator("#nik-error")).to_contain_text("Digit 7–12 NIK harus tanggal lahir")
+    expect(page.get_by_label("Nama lengkap")).to_be_focused()
+    # When it is put right, the message goes
+    page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("3171011508850001")
+    page.get_by_label("Nama lengkap").focus()
+    expect(page.locator("#nik-error")).to_have_count(0)
