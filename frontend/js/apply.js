@@ -19,6 +19,7 @@ import {
   setTitle,
 } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { clearDraft, loadDraft, loadReceiptFacts, saveDraft, saveReceiptFacts } from "./drafts.js";
 import { DocumentUpload } from "./uploads.js";
 
 addMessages({
@@ -93,6 +94,9 @@ addMessages({
     "apply.next_returned":
       "Bila ada dokumen yang kurang, permohonan dikembalikan dan Anda dapat melengkapinya di halaman Lacak.",
     "apply.another": "Ajukan permohonan lain",
+    "apply.draft_title": "Isian Anda dipulihkan",
+    "apply.draft_text": "Isian dan dokumen yang sudah Anda unggah di tab ini dipulihkan. Periksa kembali, lalu kirim.",
+    "apply.start_over": "Mulai dari awal",
   },
   en: {
     "apply.title": "Apply — Satu Pintu",
@@ -166,6 +170,9 @@ addMessages({
     "apply.next_returned":
       "If a document is missing, the application is returned and you can add it on the Track page.",
     "apply.another": "Make another application",
+    "apply.draft_title": "Your answers are back",
+    "apply.draft_text": "What you typed and uploaded in this tab has been restored. Check it, then send.",
+    "apply.start_over": "Start over",
   },
 });
 applyTranslations();
@@ -264,6 +271,8 @@ async function chooseService(id) {
   doneLoading(serviceStatus);
   serviceStatus.replaceChildren();
   renderService();
+  if (pendingDraft?.service_id === id) restoreDraft(pendingDraft);
+  pendingDraft = null;
 }
 
 // ---------- The service's own fields and documents ----------
@@ -373,6 +382,7 @@ function uploadChanged(upload) {
   // Before the citizen spends time uploading, a NIK of the wrong shape is named.
   if (upload.state === "uploading") checkNikNow();
   updateReadiness();
+  keepDraft();
 }
 
 function fieldProblem(field) {
@@ -556,6 +566,11 @@ async function submit(event) {
       timeout: SUBMIT_TIMEOUT_MS,
     });
     sentEmail = sent.applicant.email;
+    clearDraft();
+    saveReceiptFacts(receipt.id, { email: sentEmail, warnings: receipt.warnings || [], service });
+    // The confirmation has its own address (the token only in the fragment, which no server sees), standing
+    // in for the form's: Back leaves it, Forward and reload show it again, and the form is never re-sent.
+    history.replaceState(null, "", confirmationHref(receipt));
     renderConfirmation(true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
@@ -579,6 +594,18 @@ function trackingNumber(id) {
   // Each part on its own, so it can be read out in groups; copying still gives the exact number.
   const parts = id.split("-");
   return parts.flatMap((part, i) => [i ? "-" : null, h("span", { class: "reference__part" }, part)]);
+}
+
+function confirmationHref(sent) {
+  return `apply.html#id=${encodeURIComponent(sent.id)}&token=${encodeURIComponent(sent.access_token)}`;
+}
+
+/** Return the receipt an address names (`#id=…&token=…`), or null. */
+function receiptInAddress() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const id = fragment.get("id");
+  const token = fragment.get("token");
+  return id && token ? { id, access_token: token } : null;
 }
 
 function renderConfirmation(focus) {
@@ -625,7 +652,7 @@ function renderConfirmation(focus) {
         )
       : null,
     h("h2", { class: "heading-m" }, t("apply.next_heading")),
-    h("p", {}, t("apply.next_email", { email: sentEmail })),
+    sentEmail ? h("p", {}, t("apply.next_email", { email: sentEmail })) : null,
     h("p", {}, t("apply.next_review", { sla: sla.replace(/\.$/, "") })),
     h("p", {}, t("apply.next_returned")),
     h("p", {}, h("a", { href: "apply.html" }, t("apply.another"))),
@@ -634,12 +661,79 @@ function renderConfirmation(focus) {
   if (focus) document.getElementById("confirmation-title").focus();
 }
 
+// ---------- The draft kept in this tab ----------
+
+let pendingDraft = null;
+let draftNotice = null;
+
+/** Return the form as a draft: the submission's shape, with what is shown of each upload. */
+function draftOfForm() {
+  const fields = {};
+  for (const el of fieldsSection.querySelectorAll("[data-field]")) if (el.value) fields[el.dataset.field] = el.value;
+  return {
+    service_id: service.id,
+    applicant: { nik: value("nik"), name: value("name"), email: value("email"), phone: value("phone") },
+    fields,
+    documents: [...uploads.values()].map((upload) => upload.draft()).filter(Boolean),
+    declaration: document.getElementById("declaration").checked,
+  };
+}
+
+function keepDraft() {
+  if (service && !receipt) saveDraft(draftOfForm());
+}
+
+/** Put a draft back into the form just drawn for its service, and say so with a way to start over. */
+function restoreDraft(draft) {
+  for (const [name, id] of Object.entries({ nik: "nik", name: "name", email: "email", phone: "phone" })) {
+    const input = document.getElementById(id);
+    if (!input.value && draft.applicant?.[name]) input.value = draft.applicant[name];
+  }
+  for (const [name, text] of Object.entries(draft.fields || {})) {
+    const input = fieldsSection.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (input && !input.value) input.value = text;
+  }
+  for (const upload of draft.documents || []) uploads.get(upload.requirement_id)?.restore(upload);
+  document.getElementById("declaration").checked = Boolean(draft.declaration);
+  draftNotice = h(
+    "div",
+    { class: "notification-banner", role: "region", "aria-labelledby": "draft-title", id: "draft-notice" },
+    h(
+      "div",
+      { class: "notification-banner__header" },
+      h("h2", { class: "notification-banner__title", id: "draft-title" }, liveText(() => t("apply.draft_title"))),
+    ),
+    h(
+      "div",
+      { class: "notification-banner__content" },
+      h("p", {}, liveText(() => t("apply.draft_text"))),
+      h(
+        "button",
+        { type: "button", class: "button button--secondary", id: "start-over", on: { click: startOver } },
+        liveText(() => t("apply.start_over")),
+      ),
+    ),
+  );
+  form.before(draftNotice);
+  updateReadiness();
+}
+
+function startOver() {
+  clearDraft();
+  for (const upload of uploads.values()) upload.cancel();
+  location.replace(service ? `apply.html?service=${encodeURIComponent(service.id)}` : "apply.html");
+}
+
 // ---------- Wiring ----------
 
 form.addEventListener("submit", submit);
 // The NIK's shape is checked as soon as it is typed, before any upload: not only after everything is sent.
 document.getElementById("nik").addEventListener("change", checkNikNow);
-form.addEventListener("input", () => service && updateReadiness());
+form.addEventListener("input", () => {
+  if (!service) return;
+  updateReadiness();
+  keepDraft();
+});
 select.addEventListener("change", () => chooseService(select.value));
 onLangChange(() => {
   if (receipt) {
@@ -650,8 +744,19 @@ onLangChange(() => {
   updateReadiness();
 });
 
-const wanted = new URLSearchParams(location.search).get("service");
-loadCatalogue().then(() => {
-  if (wanted && !service && catalogue.some((s) => s.id === wanted)) select.value = wanted;
-});
-if (wanted) chooseService(wanted);
+const shown = receiptInAddress();
+if (shown) {
+  // The confirmation's own address, opened again (Forward, reload): show it, never the form.
+  const facts = loadReceiptFacts(shown.id);
+  receipt = { ...shown, warnings: facts.warnings || [] };
+  sentEmail = facts.email || "";
+  service = facts.service || null;
+  renderConfirmation(false);
+} else {
+  pendingDraft = loadDraft();
+  const wanted = new URLSearchParams(location.search).get("service") || pendingDraft?.service_id;
+  loadCatalogue().then(() => {
+    if (wanted && !service && catalogue.some((s) => s.id === wanted)) select.value = wanted;
+  });
+  if (wanted) chooseService(wanted);
+}

@@ -298,9 +298,24 @@ export class DocumentUpload {
     }
   }
 
+  /** Show an upload made before a reload as uploaded: `{upload_id, filename, size}` (the file itself is gone). */
+  restore({ upload_id: uploadId, filename, size }) {
+    this.file = { name: filename || "", size: size || 0, restored: true };
+    this.uploadId = uploadId;
+    this.loaded = this.total = size || 0;
+    this.set("uploaded");
+  }
+
+  /** Return what a draft keeps of this upload, or null when it is not uploaded. */
+  draft() {
+    if (this.state !== "uploaded" || !this.uploadId) return null;
+    const { name: filename, size } = this.file || {};
+    return { requirement_id: this.requirement.id, upload_id: this.uploadId, filename, size };
+  }
+
   async upload() {
     const file = this.file;
-    if (!file) return;
+    if (!file || file.restored) return;
     this.attempt += 1;
     const attempt = this.attempt;
     this.sending?.xhr.abort();

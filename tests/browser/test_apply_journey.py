@@ -449,3 +449,84 @@ def test_a_nik_of_the_wrong_shape_is_named_before_any_upload(page: Page, local_s
     page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("3171011508850001")
     page.get_by_label("Nama lengkap").focus()
     expect(page.locator("#nik-error")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "restored", "start_over"),
+    [("id", "Isian Anda dipulihkan", "Mulai dari awal"), ("en", "Your answers are back", "Start over")],
+)
+def test_nothing_typed_or_uploaded_is_lost_on_reload_and_start_over_clears_it(
+    page: Page, local_stack, citizen_api, citizen_files, lang, restored, start_over, axe, screenshot
+):
+    # Given a form half filled in, one document uploaded
+    service = citizen_api.simplest_service(min_required=1)
+    requirement = required_documents(service)[0]
+    page.goto(site(local_stack, f"apply.html?service={service['id']}&lang={lang}"))
+    wait_for_service(page, service)
+    page.locator("#nik").fill("3171011508850001")
+    page.locator("#name").fill("Siti Rahayu")
+    page.locator("#declaration").check()
+    typed = fill_in_the_service_fields(page, service, citizen_api)
+    upload(page, requirement, citizen_files.pdf)
+    # When the page is reloaded
+    page.reload()
+    wait_for_service(page, service)
+    # Then everything is back, the upload too, and a notice says so with a way to start over
+    expect(page.locator("#draft-notice")).to_contain_text(restored)
+    expect(page.locator("#nik")).to_have_value("3171011508850001")
+    expect(page.locator("#name")).to_have_value("Siti Rahayu")
+    expect(page.locator("#declaration")).to_be_checked()
+    for field_id, value in typed.items():
+        expect(page.locator(f"#field-{field_id}")).to_have_value(value)
+    row = page.locator(f"#doc-{requirement['id']}")
+    expect(row).to_have_attribute("data-state", "uploaded")
+    expect(row.locator(".upload__message")).to_contain_text(citizen_files.pdf.name)
+    axe(page)
+    screenshot(page, f"apply-draft-restored-{lang}")
+    # When the citizen starts over
+    page.get_by_role("button", name=start_over).click()
+    # Then the form is empty again, and stays empty on the next reload
+    wait_for_service(page, service)
+    expect(page.locator("#nik")).to_have_value("")
+    expect(page.locator(f"#doc-{requirement['id']}")).to_have_attribute("data-state", "empty")
+    expect(page.locator("#draft-notice")).to_have_count(0)
+    page.reload()
+    wait_for_service(page, service)
+    expect(page.locator("#name")).to_have_value("")
+
+
+def test_the_confirmation_has_its_own_address_and_survives_back_forward_and_reload(
+    page: Page, local_stack, citizen_api, citizen_files, axe
+):
+    # Given an application sent from the apply page, opened from the service page
+    service = citizen_api.simplest_service(min_required=1)
+    page.goto(site(local_stack, f"service.html?id={service['id']}"))
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    fill_in_the_applicant(page)
+    fill_in_the_service_fields(page, service, citizen_api)
+    for requirement in required_documents(service):
+        upload(page, requirement, citizen_files.pdf)
+    page.get_by_role("button", name="Kirim permohonan").click()
+    number = page.locator("#tracking-number")
+    expect(number).to_have_text(TRACKING_NUMBER, timeout=SUBMIT_WAIT_MS)
+    application_id = number.text_content()
+    # Then the confirmation has its own address, the token only in its fragment
+    assert re.search(rf"apply\.html#id={application_id}&token=[A-Za-z0-9_-]{{43}}$", page.url), page.url
+    assert "token" not in page.url.split("#")[0]
+    confirmation = page.url
+    # When it is reloaded, the confirmation is shown again, not an empty form
+    page.reload()
+    expect(number).to_have_text(application_id)
+    expect(page.locator("#apply-form")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("siti.rahayu@example.com")
+    # When Back is pressed, the citizen leaves it for the page before the form, not for a filled form
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"service\.html"))
+    # When Forward is pressed, the confirmation is back
+    page.go_forward()
+    expect(page).to_have_url(confirmation)
+    expect(number).to_have_text(application_id, timeout=API_WAIT_MS)
+    # And nothing started a draft again
+    assert page.evaluate("sessionStorage.getItem('satu-pintu.apply.draft')") is None
+    axe(page)
