@@ -102,10 +102,8 @@ def validation_message(error: Mapping[str, Any]) -> tuple[str, str]:
     message_id, message_en = _VALIDATION_WORDS.get(kind, _INVALID)
     # An e-mail address refused by EmailStr is a value_error whose own words are safe and clearer.
     if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
-        message_id, message_en = (
-            "Tulis alamat e-mail yang benar, misalnya nama@contoh.id.",
-            ("Enter a real e-mail address, like name@example.id."),
-        )
+        message_id = "Masukkan alamat e-mail dengan format yang benar, misalnya nama@contoh.id"
+        message_en = "Enter an e-mail address in the correct format, like name@example.com"
     ctx = error.get("ctx") or {}
     bound = next((ctx[name] for name in _BOUNDS if name in ctx), "")
     return message_id.format(n=bound), message_en.format(n=bound)
