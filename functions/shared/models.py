@@ -45,11 +45,20 @@ class ServiceSummary(_Model):
     name_en: str
     category: Category
     agency: str
+    agency_en: str | None = None
     summary_id: str
     summary_en: str
     fee_idr: int | None
     sla_days: int | None
     field_survey: bool
+
+
+class AppliedElsewhere(_Model):
+    """Where a service is applied for when it is not through this site (e.g. the NIB, on the national OSS)."""
+
+    name_id: str
+    name_en: str
+    url: str
 
 
 class Service(ServiceSummary):
@@ -65,9 +74,10 @@ class Service(ServiceSummary):
     validity_id: str | None = None
     validity_en: str | None = None
     validity_months: int | None = None
+    # What a citizen reads. Research notes, sources and assumptions stay in seed/, for maintainers.
     notes_id: list[str] = []
     notes_en: list[str] = []
-    sources: list[str] = []
+    applied_at: AppliedElsewhere | None = None
 
 
 class ServiceList(_Model):

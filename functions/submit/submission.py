@@ -88,7 +88,7 @@ class Deps:
 def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> dict[str, Any]:
     """Return a service of the catalogue.
 
-    :raises Unprocessable: ``unknown_service``, naming `field`.
+    :raises Unprocessable: ``unknown_service``, or ``applied_elsewhere`` (the NIB, on OSS), naming `field`.
     """
     service = get_service(catalogue, service_id)
     if service is None:
@@ -98,6 +98,16 @@ def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> 
             message_en,
             code="unknown_service",
             details=[detail(field, "unknown_service", message_id, message_en)],
+        )
+    if service.get("applied_at"):
+        where = service["applied_at"]
+        message_id = f"Layanan ini tidak diajukan di sini. Ajukan di {where['name_id']} ({where['url']})."
+        message_en = f"This service is not applied for here. Apply on {where['name_en']} ({where['url']})."
+        raise Unprocessable(
+            message_id,
+            message_en,
+            code="applied_elsewhere",
+            details=[detail(field, "applied_elsewhere", message_id, message_en)],
         )
     return service
 
