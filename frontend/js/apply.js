@@ -94,6 +94,7 @@ addMessages({
     "apply.next_returned":
       "Bila ada dokumen yang kurang, permohonan dikembalikan dan Anda dapat melengkapinya di halaman Lacak.",
     "apply.another": "Ajukan permohonan lain",
+    "apply.applied_elsewhere": "Layanan ini tidak diajukan lewat Satu Pintu. Ajukan di {where}:",
     "apply.draft_title": "Isian Anda dipulihkan",
     "apply.draft_text": "Isian dan dokumen yang sudah Anda unggah di tab ini dipulihkan. Periksa kembali, lalu kirim.",
     "apply.start_over": "Mulai dari awal",
@@ -170,6 +171,7 @@ addMessages({
     "apply.next_returned":
       "If a document is missing, the application is returned and you can add it on the Track page.",
     "apply.another": "Make another application",
+    "apply.applied_elsewhere": "This service is not applied for through Satu Pintu. Apply on {where}:",
     "apply.draft_title": "Your answers are back",
     "apply.draft_text": "What you typed and uploaded in this tab has been restored. Check it, then send.",
     "apply.start_over": "Start over",
@@ -267,8 +269,24 @@ async function chooseService(id) {
     return;
   }
   if (select.value && select.value !== id) return; // the citizen has chosen another one meanwhile
-  service = loaded;
   doneLoading(serviceStatus);
+  if (loaded.applied_at) {
+    // Applied for elsewhere (the NIB, on OSS): say where, and draw no form this site would refuse.
+    service = null;
+    details.hidden = true;
+    const where = loaded.applied_at;
+    fill(serviceStatus,
+      h(
+        "div",
+        { class: "inset-text", id: "applied-elsewhere" },
+        liveText(() => t("apply.applied_elsewhere", { where: pick(where, "name") })),
+        " ",
+        h("a", { href: where.url, rel: "noopener noreferrer external" }, where.url),
+      ),
+    );
+    return;
+  }
+  service = loaded;
   serviceStatus.replaceChildren();
   renderService();
   if (pendingDraft?.service_id === id) restoreDraft(pendingDraft);

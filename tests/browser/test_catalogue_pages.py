@@ -479,3 +479,13 @@ def test_a_service_page_shows_no_research_notes_or_sources(page: Page, local_sta
     expect(main).not_to_contain_text("Malang")
     expect(main).not_to_contain_text("Sumber informasi")
     expect(main).not_to_contain_text("Sources of this information")
+
+
+def test_the_apply_page_sends_a_service_applied_for_elsewhere_there_and_draws_no_form(
+    page: Page, local_stack, listed_services
+):
+    # When the apply page is opened for the NIB
+    page.goto(site(local_stack, "apply.html?service=nib_oss"))
+    # Then it says where to apply and shows no form to fill in
+    expect(page.locator("#applied-elsewhere")).to_contain_text("Ajukan di sistem OSS", timeout=60_000)
+    expect(page.locator("#apply-details")).to_be_hidden()
