@@ -6,6 +6,7 @@ submission runs in a separate Python process talking to one moto server that ser
 """
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -107,6 +108,8 @@ def _race(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         subprocess.Popen(
             [sys.executable, str(WORKER)],
             cwd=ROOT,
+            # The worker's own folder comes first on its path: name this checkout's code, not an installed one.
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
