@@ -530,3 +530,50 @@ def test_the_confirmation_has_its_own_address_and_survives_back_forward_and_relo
     # And nothing started a draft again
     assert page.evaluate("sessionStorage.getItem('satu-pintu.apply.draft')") is None
     axe(page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "whole", "negative", "integer_hint", "decimal_hint", "declaration"),
+    [
+        (
+            "id",
+            "“Jumlah anggota keluarga” harus bilangan bulat, tanpa koma, misalnya 3",
+            "“Luas tanah (m²)” harus nol atau lebih",
+            "Tulis bilangan bulat, misalnya 3.",
+            "Tulis angka; boleh pakai koma, misalnya 120 atau 12,5.",
+            "Centang pernyataan bahwa data dan dokumen Anda benar",
+        ),
+        (
+            "en",
+            "“Number of household members” must be a whole number, with no decimals, like 3",
+            "“Land area (m²)” must be zero or more",
+            "Write a whole number, for example 3.",
+            "Write a number; decimals are fine, for example 120 or 12.5.",
+            "Tick the declaration that your data and documents are true",
+        ),
+    ],
+)
+def test_numbers_are_read_as_people_write_them_and_the_declaration_is_asked_for(
+    page: Page, local_stack, lang, whole, negative, integer_hint, decimal_hint, declaration
+):
+    # Given the SKTM form (a whole number) and the land-history form (a decimal)
+    page.goto(site(local_stack, f"apply.html?service=sktm&lang={lang}"))
+    expect(page.locator("#field-household_members")).to_be_visible(timeout=API_WAIT_MS)
+    expect(page.locator("#field-household_members-hint")).to_have_text(integer_hint)
+    # When a decimal goes into the whole number, and the form is sent without the declaration
+    page.locator("#field-household_members").fill("2,5")
+    page.locator("#submit").click()
+    # Then both are named, in plain words
+    texts = page.locator(".error-summary").get_by_role("link").all_inner_texts()
+    assert whole in texts and declaration in texts, texts
+    # When the decimal form takes 12,5 and 12.5 but not -2,5
+    page.goto(site(local_stack, f"apply.html?service=sk_riwayat_tanah&lang={lang}"))
+    area = page.locator("#field-land_area_m2")
+    expect(area).to_be_visible(timeout=API_WAIT_MS)
+    expect(page.locator("#field-land_area_m2-hint")).to_have_text(decimal_hint)
+    for typed, refused in (("12,5", False), ("12.5", False), ("-2,5", True)):
+        area.fill(typed)
+        page.locator("#submit").click()
+        texts = page.locator(".error-summary").get_by_role("link").all_inner_texts()
+        assert (negative in texts) is refused, (typed, texts)
+        assert not any("Land area" in t or "Luas tanah" in t for t in texts if t != negative), (typed, texts)
