@@ -131,7 +131,11 @@ class Gateway(BackgroundServer):
         if target.is_dir():
             target = target / "index.html"
         if not target.is_relative_to(self.site_dir) or not target.is_file():
-            return Response("Not Found", 404, content_type="text/plain; charset=utf-8")
+            # An unknown address gets the site's own page, bilingual with a way back, and still the status 404.
+            not_found = self.site_dir / "404.html"
+            if not not_found.is_file():
+                return Response("Not Found", 404, content_type="text/plain; charset=utf-8")
+            return Response(not_found.read_bytes(), 404, content_type="text/html; charset=utf-8")
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type == "application/javascript":
             content_type += "; charset=utf-8"

@@ -14,10 +14,12 @@ import {
   liveText,
   looksLikeEmail,
   newIdempotencyKey,
+  serverErrors,
   serverText,
   setTitle,
 } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { clearDraft, loadDraft, loadReceiptFacts, saveDraft, saveReceiptFacts } from "./drafts.js";
 import { DocumentUpload } from "./uploads.js";
 
 addMessages({
@@ -42,7 +44,8 @@ addMessages({
     "apply.phone_hint": "Contoh: 0812 3456 7890 atau +62 812 3456 7890.",
     "apply.fields_heading": "Data permohonan",
     "apply.max_length": "Paling banyak {max} karakter.",
-    "apply.number_hint": "Tulis angka saja, misalnya 120 atau 12,5.",
+    "apply.integer_hint": "Tulis bilangan bulat, misalnya 3.",
+    "apply.decimal_hint": "Tulis angka; boleh pakai koma, misalnya 120 atau 12,5.",
     "apply.documents_heading": "Dokumen persyaratan",
     "apply.documents_intro": "Unggah satu berkas untuk setiap dokumen. Foto harus jelas dan seluruh halaman terlihat.",
     "apply.documents_none": "Layanan ini tidak memerlukan dokumen unggahan.",
@@ -50,11 +53,16 @@ addMessages({
     "apply.readiness_missing": "Yang masih perlu dilengkapi:",
     "apply.readiness_ready": "Semua isian dan dokumen wajib sudah lengkap. Periksa kembali, lalu kirim.",
     "apply.privacy": "Data Anda hanya dipakai untuk memproses permohonan ini.",
+    "apply.privacy_link": "Baca pemberitahuan privasi",
+    "apply.declaration_label": "Saya menyatakan bahwa data dan dokumen yang saya kirim benar dan sesuai aslinya.",
+    "apply.error_declaration": "Centang pernyataan bahwa data dan dokumen Anda benar",
     "apply.submit": "Kirim permohonan",
     "apply.submitting": "Mengirim…",
     "apply.error_service": "Pilih layanan",
     "apply.error_nik_empty": "Masukkan NIK Anda",
     "apply.error_nik_format": "NIK harus 16 digit angka",
+    "apply.error_nik_date": "Digit 7–12 NIK harus tanggal lahir (HHBBTT). Periksa kembali NIK Anda",
+    "apply.error_nik_serial": "Empat digit terakhir NIK tidak boleh 0000. Periksa kembali NIK Anda",
     "apply.error_name_empty": "Masukkan nama lengkap Anda",
     "apply.error_name_length": "Nama lengkap harus 2 sampai 100 karakter",
     "apply.error_email_empty": "Masukkan alamat e-mail Anda",
@@ -63,6 +71,8 @@ addMessages({
     "apply.error_phone_format": "Masukkan nomor telepon yang benar, misalnya 0812 3456 7890",
     "apply.error_field_empty": "Isi “{label}”",
     "apply.error_field_number": "“{label}” harus berupa angka, misalnya 120",
+    "apply.error_field_integer": "“{label}” harus bilangan bulat, tanpa koma, misalnya 3",
+    "apply.error_field_negative": "“{label}” harus nol atau lebih",
     "apply.error_field_date": "“{label}” harus berupa tanggal yang benar",
     "apply.error_field_length": "“{label}” paling banyak {max} karakter",
     "apply.error_field_invalid": "Periksa kembali “{label}”",
@@ -84,6 +94,10 @@ addMessages({
     "apply.next_returned":
       "Bila ada dokumen yang kurang, permohonan dikembalikan dan Anda dapat melengkapinya di halaman Lacak.",
     "apply.another": "Ajukan permohonan lain",
+    "apply.applied_elsewhere": "Layanan ini tidak diajukan lewat Satu Pintu. Ajukan di {where}:",
+    "apply.draft_title": "Isian Anda dipulihkan",
+    "apply.draft_text": "Isian dan dokumen yang sudah Anda unggah di tab ini dipulihkan. Periksa kembali, lalu kirim.",
+    "apply.start_over": "Mulai dari awal",
   },
   en: {
     "apply.title": "Apply — Satu Pintu",
@@ -106,7 +120,8 @@ addMessages({
     "apply.phone_hint": "For example: 0812 3456 7890 or +62 812 3456 7890.",
     "apply.fields_heading": "About your application",
     "apply.max_length": "{max} characters at most.",
-    "apply.number_hint": "Write a number only, for example 120 or 12.5.",
+    "apply.integer_hint": "Write a whole number, for example 3.",
+    "apply.decimal_hint": "Write a number; decimals are fine, for example 120 or 12.5.",
     "apply.documents_heading": "Required documents",
     "apply.documents_intro": "Upload one file for each document. Photos must be sharp and show the whole page.",
     "apply.documents_none": "This service needs no uploaded documents.",
@@ -114,11 +129,16 @@ addMessages({
     "apply.readiness_missing": "Still to do:",
     "apply.readiness_ready": "Every required answer and document is there. Check them, then send.",
     "apply.privacy": "Your data is used only to process this application.",
+    "apply.privacy_link": "Read the privacy notice",
+    "apply.declaration_label": "I declare that the data and documents I send are true and match the originals.",
+    "apply.error_declaration": "Tick the declaration that your data and documents are true",
     "apply.submit": "Send application",
     "apply.submitting": "Sending…",
     "apply.error_service": "Choose a service",
     "apply.error_nik_empty": "Enter your NIK",
     "apply.error_nik_format": "NIK must be 16 digits",
+    "apply.error_nik_date": "Digits 7–12 of a NIK are the birth date (DDMMYY). Check your NIK",
+    "apply.error_nik_serial": "The last four digits of a NIK cannot be 0000. Check your NIK",
     "apply.error_name_empty": "Enter your full name",
     "apply.error_name_length": "Full name must be 2 to 100 characters",
     "apply.error_email_empty": "Enter your e-mail address",
@@ -127,6 +147,8 @@ addMessages({
     "apply.error_phone_format": "Enter a phone number like 0812 3456 7890",
     "apply.error_field_empty": "Enter “{label}”",
     "apply.error_field_number": "“{label}” must be a number, like 120",
+    "apply.error_field_integer": "“{label}” must be a whole number, with no decimals, like 3",
+    "apply.error_field_negative": "“{label}” must be zero or more",
     "apply.error_field_date": "“{label}” must be a real date",
     "apply.error_field_length": "“{label}” must be {max} characters or fewer",
     "apply.error_field_invalid": "Check “{label}”",
@@ -149,6 +171,10 @@ addMessages({
     "apply.next_returned":
       "If a document is missing, the application is returned and you can add it on the Track page.",
     "apply.another": "Make another application",
+    "apply.applied_elsewhere": "This service is not applied for through Satu Pintu. Apply on {where}:",
+    "apply.draft_title": "Your answers are back",
+    "apply.draft_text": "What you typed and uploaded in this tab has been restored. Check it, then send.",
+    "apply.start_over": "Start over",
   },
 });
 applyTranslations();
@@ -187,6 +213,7 @@ let sentEmail = "";
 const value = (id) => document.getElementById(id)?.value.trim() ?? "";
 const nikDigits = () => value("nik").replace(/[\s.-]/g, "");
 const fieldId = (field) => `field-${field.id}`;
+const isNumber = (field) => field.type === "integer" || field.type === "decimal";
 
 // ---------- Choosing the service ----------
 
@@ -242,10 +269,28 @@ async function chooseService(id) {
     return;
   }
   if (select.value && select.value !== id) return; // the citizen has chosen another one meanwhile
-  service = loaded;
   doneLoading(serviceStatus);
+  if (loaded.applied_at) {
+    // Applied for elsewhere (the NIB, on OSS): say where, and draw no form this site would refuse.
+    service = null;
+    details.hidden = true;
+    const where = loaded.applied_at;
+    fill(serviceStatus,
+      h(
+        "div",
+        { class: "inset-text", id: "applied-elsewhere" },
+        liveText(() => t("apply.applied_elsewhere", { where: pick(where, "name") })),
+        " ",
+        h("a", { href: where.url, rel: "noopener noreferrer external" }, where.url),
+      ),
+    );
+    return;
+  }
+  service = loaded;
   serviceStatus.replaceChildren();
   renderService();
+  if (pendingDraft?.service_id === id) restoreDraft(pendingDraft);
+  pendingDraft = null;
 }
 
 // ---------- The service's own fields and documents ----------
@@ -253,15 +298,16 @@ async function chooseService(id) {
 function fieldControl(field, previous) {
   const id = fieldId(field);
   const hints = [];
-  if (field.type === "number") hints.push(() => t("apply.number_hint"));
-  if (field.max_length && field.type !== "number") hints.push(() => t("apply.max_length", { max: field.max_length }));
+  if (isNumber(field)) hints.push(() => t(`apply.${field.type}_hint`));
+  if (field.max_length && !isNumber(field)) hints.push(() => t("apply.max_length", { max: field.max_length }));
   const hintId = hints.length ? `${id}-hint` : null;
   const common = { id, name: id, "aria-describedby": hintId, dataset: { field: field.id } };
   let control;
   if (field.type === "textarea") control = h("textarea", { ...common, class: "textarea", rows: "4" });
   else if (field.type === "date") control = h("input", { ...common, class: "input input--width-10", type: "date" });
-  else if (field.type === "number") {
-    control = h("input", { ...common, class: "input input--width-10", type: "text", inputmode: "decimal" });
+  else if (isNumber(field)) {
+    const inputmode = field.type === "integer" ? "numeric" : "decimal";
+    control = h("input", { ...common, class: "input input--width-10", type: "text", inputmode });
   } else control = h("input", { ...common, class: "input", type: "text" });
   if (previous !== undefined) control.value = previous;
   return h(
@@ -325,19 +371,50 @@ function renderService() {
 
 // ---------- What is missing ----------
 
+/** Return the message key for a NIK whose shape is wrong, or null (the server checks the area codes). */
+function nikProblem(nik) {
+  if (!/^\d{16}$/.test(nik)) return "apply.error_nik_format";
+  const day = Number(nik.slice(6, 8));
+  const month = Number(nik.slice(8, 10));
+  // Digits 7-12 are the birth date (DDMMYY); a woman's day has 40 added.
+  if (month < 1 || month > 12 || !((day >= 1 && day <= 31) || (day >= 41 && day <= 71))) return "apply.error_nik_date";
+  if (nik.slice(12) === "0000") return "apply.error_nik_serial";
+  return null;
+}
+
+/** Show a NIK of the wrong shape on its field at once, leaving any other error shown as it is. */
+function checkNikNow() {
+  const nik = nikDigits();
+  const key = nik ? nikProblem(nik) : null;
+  if (!key) {
+    errors.resolve("nik");
+    return;
+  }
+  const others = errors.errors.filter((error) => error.id !== "nik");
+  errors.show([{ id: "nik", text: () => t(key) }, ...others], { focus: false });
+}
+
 function uploadChanged(upload) {
   // A document that has arrived no longer needs its "upload this" message.
   if (upload.state === "uploaded") errors.resolve(upload.id);
+  // Before the citizen spends time uploading, a NIK of the wrong shape is named.
+  if (upload.state === "uploading") checkNikNow();
   updateReadiness();
+  keepDraft();
 }
 
 function fieldProblem(field) {
   const el = document.getElementById(fieldId(field));
   const text = el.value.trim();
   if (!text) return field.required ? { kind: "missing", key: "apply.error_field_empty" } : null;
-  if (field.type === "number" && readNumber(text) === null) return { key: "apply.error_field_number" };
+  if (isNumber(field)) {
+    const number = readNumber(text);
+    if (number === null) return { key: "apply.error_field_number" };
+    if (number < 0) return { key: "apply.error_field_negative" };
+    if (field.type === "integer" && !Number.isInteger(number)) return { key: "apply.error_field_integer" };
+  }
   if (field.type === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(text)) return { key: "apply.error_field_date" };
-  if (field.max_length && field.type !== "number" && text.length > field.max_length) {
+  if (field.max_length && !isNumber(field) && text.length > field.max_length) {
     return { key: "apply.error_field_length", vars: { max: field.max_length } };
   }
   return null;
@@ -353,7 +430,7 @@ function problems() {
   }
   const nik = nikDigits();
   if (!nik) add("nik", "apply.error_nik_empty", true);
-  else if (!/^\d{16}$/.test(nik)) add("nik", "apply.error_nik_format");
+  else if (nikProblem(nik)) add("nik", nikProblem(nik));
   const name = value("name");
   if (!name) add("name", "apply.error_name_empty", true);
   else if (name.length < 2 || name.length > 100) add("name", "apply.error_name_length");
@@ -376,6 +453,7 @@ function problems() {
     const blocker = upload.blockerError();
     if (blocker) found.push({ ...blocker, missing: true });
   }
+  if (!document.getElementById("declaration").checked) add("declaration", "apply.error_declaration", true);
   return found;
 }
 
@@ -415,7 +493,7 @@ function submission() {
   for (const field of service.form_fields || []) {
     const text = value(fieldId(field));
     if (!text) continue;
-    fields[field.id] = field.type === "number" ? (readNumber(text) ?? text) : text;
+    fields[field.id] = isNumber(field) ? (readNumber(text) ?? text) : text;
   }
   const documents = [...uploads.values()]
     .filter((upload) => upload.state === "uploaded")
@@ -426,6 +504,7 @@ function submission() {
     fields,
     documents,
     locale: currentLang(),
+    declaration: document.getElementById("declaration").checked,
   };
 }
 
@@ -449,35 +528,30 @@ function fallbackText(field) {
 }
 
 /** Turn a 422's details into summary entries on the same fields and documents the citizen sees. */
-function serverErrors(error, sent) {
-  const items = [];
-  for (const detail of Array.isArray(error.details) ? error.details : []) {
-    const field = String(detail.field || "");
-    const own = detail.message || detail.message_en ? () => serverText(detail, currentLang()) : null;
+function submissionErrors(error, sent) {
+  const uploadFor = (field, detail) => {
     const index = /^documents\[(\d+)\]/.exec(field)?.[1];
     const requirementId = detail.requirement_id || (index !== undefined ? sent.documents[index]?.requirement_id : null);
-    const upload = requirementId ? uploads.get(requirementId) : null;
-    if (upload) {
-      const text = own || (() => t("upload.blocker_missing", { label: upload.label }));
-      // A refused upload (missing, expired, not what it claims) must be uploaded again.
-      if (String(detail.type || "").startsWith("upload_") && upload.state === "uploaded") upload.reject(text);
-      items.push({ id: upload.id, text });
-    } else if (requirementId) {
-      items.push({ id: null, text: own || (() => t("upload.blocker_missing", { label: pick(detail, "label") })) });
-    } else {
+    return { requirementId, upload: requirementId ? uploads.get(requirementId) : null };
+  };
+  return serverErrors(error, {
+    fieldIds: (field, detail) => {
+      const { requirementId, upload } = uploadFor(field, detail);
+      if (upload) return { id: upload.id, text: () => t("upload.blocker_missing", { label: upload.label }) };
+      if (requirementId) return { id: null, text: () => t("upload.blocker_missing", { label: pick(detail, "label") }) };
       const formField = field.startsWith("fields.") ? formFieldById(field.slice(7).split(".")[0]) : null;
-      const fieldElement = formField ? fieldId(formField) : field === "service_id" ? "service" : null;
-      const id = APPLICANT_FIELDS[field] || fieldElement;
-      items.push({ id, text: own || fallbackText(formField ? `fields.${formField.id}` : field) });
-    }
-  }
-  if (!items.length) items.push({ id: null, text: () => messageOf(error) });
-  return items;
-}
-
-/** Say the API's own message in the current language, or a general one. */
-function messageOf(error) {
-  return (currentLang() === "en" ? error.messageEn : error.message) || describeError(error);
+      if (field === "declaration") return "declaration";
+      const id = APPLICANT_FIELDS[field] || (formField ? fieldId(formField) : field === "service_id" ? "service" : null);
+      return { id, text: fallbackText(formField ? `fields.${formField.id}` : field) };
+    },
+    onDetail: (detail, entry) => {
+      const { upload } = uploadFor(String(detail.field || ""), detail);
+      // A refused upload (missing, expired, not what it claims) must be uploaded again.
+      if (upload && String(detail.code || "").startsWith("upload_") && upload.state === "uploaded") {
+        upload.reject(entry.text);
+      }
+    },
+  });
 }
 
 // Only an answer that leaves the outcome unknown keeps the key: a retry must not apply twice.
@@ -510,10 +584,15 @@ async function submit(event) {
       timeout: SUBMIT_TIMEOUT_MS,
     });
     sentEmail = sent.applicant.email;
+    clearDraft();
+    saveReceiptFacts(receipt.id, { email: sentEmail, warnings: receipt.warnings || [], service });
+    // The confirmation has its own address (the token only in the fragment, which no server sees), standing
+    // in for the form's: Back leaves it, Forward and reload show it again, and the form is never re-sent.
+    history.replaceState(null, "", confirmationHref(receipt));
     renderConfirmation(true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 422) {
-      errors.show(serverErrors(error, sent));
+      errors.show(submissionErrors(error, sent));
     } else if (error instanceof ApiError && error.code === "request_in_progress") {
       errors.show([{ id: null, text: () => t("apply.error_in_progress") }]);
     } else {
@@ -533,6 +612,18 @@ function trackingNumber(id) {
   // Each part on its own, so it can be read out in groups; copying still gives the exact number.
   const parts = id.split("-");
   return parts.flatMap((part, i) => [i ? "-" : null, h("span", { class: "reference__part" }, part)]);
+}
+
+function confirmationHref(sent) {
+  return `apply.html#id=${encodeURIComponent(sent.id)}&token=${encodeURIComponent(sent.access_token)}`;
+}
+
+/** Return the receipt an address names (`#id=…&token=…`), or null. */
+function receiptInAddress() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const id = fragment.get("id");
+  const token = fragment.get("token");
+  return id && token ? { id, access_token: token } : null;
 }
 
 function renderConfirmation(focus) {
@@ -579,7 +670,7 @@ function renderConfirmation(focus) {
         )
       : null,
     h("h2", { class: "heading-m" }, t("apply.next_heading")),
-    h("p", {}, t("apply.next_email", { email: sentEmail })),
+    sentEmail ? h("p", {}, t("apply.next_email", { email: sentEmail })) : null,
     h("p", {}, t("apply.next_review", { sla: sla.replace(/\.$/, "") })),
     h("p", {}, t("apply.next_returned")),
     h("p", {}, h("a", { href: "apply.html" }, t("apply.another"))),
@@ -588,10 +679,79 @@ function renderConfirmation(focus) {
   if (focus) document.getElementById("confirmation-title").focus();
 }
 
+// ---------- The draft kept in this tab ----------
+
+let pendingDraft = null;
+let draftNotice = null;
+
+/** Return the form as a draft: the submission's shape, with what is shown of each upload. */
+function draftOfForm() {
+  const fields = {};
+  for (const el of fieldsSection.querySelectorAll("[data-field]")) if (el.value) fields[el.dataset.field] = el.value;
+  return {
+    service_id: service.id,
+    applicant: { nik: value("nik"), name: value("name"), email: value("email"), phone: value("phone") },
+    fields,
+    documents: [...uploads.values()].map((upload) => upload.draft()).filter(Boolean),
+    declaration: document.getElementById("declaration").checked,
+  };
+}
+
+function keepDraft() {
+  if (service && !receipt) saveDraft(draftOfForm());
+}
+
+/** Put a draft back into the form just drawn for its service, and say so with a way to start over. */
+function restoreDraft(draft) {
+  for (const [name, id] of Object.entries({ nik: "nik", name: "name", email: "email", phone: "phone" })) {
+    const input = document.getElementById(id);
+    if (!input.value && draft.applicant?.[name]) input.value = draft.applicant[name];
+  }
+  for (const [name, text] of Object.entries(draft.fields || {})) {
+    const input = fieldsSection.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (input && !input.value) input.value = text;
+  }
+  for (const upload of draft.documents || []) uploads.get(upload.requirement_id)?.restore(upload);
+  document.getElementById("declaration").checked = Boolean(draft.declaration);
+  draftNotice = h(
+    "div",
+    { class: "notification-banner", role: "region", "aria-labelledby": "draft-title", id: "draft-notice" },
+    h(
+      "div",
+      { class: "notification-banner__header" },
+      h("h2", { class: "notification-banner__title", id: "draft-title" }, liveText(() => t("apply.draft_title"))),
+    ),
+    h(
+      "div",
+      { class: "notification-banner__content" },
+      h("p", {}, liveText(() => t("apply.draft_text"))),
+      h(
+        "button",
+        { type: "button", class: "button button--secondary", id: "start-over", on: { click: startOver } },
+        liveText(() => t("apply.start_over")),
+      ),
+    ),
+  );
+  form.before(draftNotice);
+  updateReadiness();
+}
+
+function startOver() {
+  clearDraft();
+  for (const upload of uploads.values()) upload.cancel();
+  location.replace(service ? `apply.html?service=${encodeURIComponent(service.id)}` : "apply.html");
+}
+
 // ---------- Wiring ----------
 
 form.addEventListener("submit", submit);
-form.addEventListener("input", () => service && updateReadiness());
+// The NIK's shape is checked as soon as it is typed, before any upload: not only after everything is sent.
+document.getElementById("nik").addEventListener("change", checkNikNow);
+form.addEventListener("input", () => {
+  if (!service) return;
+  updateReadiness();
+  keepDraft();
+});
 select.addEventListener("change", () => chooseService(select.value));
 onLangChange(() => {
   if (receipt) {
@@ -602,8 +762,19 @@ onLangChange(() => {
   updateReadiness();
 });
 
-const wanted = new URLSearchParams(location.search).get("service");
-loadCatalogue().then(() => {
-  if (wanted && !service && catalogue.some((s) => s.id === wanted)) select.value = wanted;
-});
-if (wanted) chooseService(wanted);
+const shown = receiptInAddress();
+if (shown) {
+  // The confirmation's own address, opened again (Forward, reload): show it, never the form.
+  const facts = loadReceiptFacts(shown.id);
+  receipt = { ...shown, warnings: facts.warnings || [] };
+  sentEmail = facts.email || "";
+  service = facts.service || null;
+  renderConfirmation(false);
+} else {
+  pendingDraft = loadDraft();
+  const wanted = new URLSearchParams(location.search).get("service") || pendingDraft?.service_id;
+  loadCatalogue().then(() => {
+    if (wanted && !service && catalogue.some((s) => s.id === wanted)) select.value = wanted;
+  });
+  if (wanted) chooseService(wanted);
+}

@@ -3,7 +3,7 @@
 
 import { ApiError, apiGet, apiPost, describeError } from "./api.js";
 import { h } from "./dom.js";
-import { FormErrors, busyButton, fill, looksLikeEmail, serverText, setTitle } from "./forms.js";
+import { FormErrors, busyButton, fill, looksLikeEmail, serverErrors, setTitle } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
 
 addMessages({
@@ -129,17 +129,9 @@ function problems() {
   return found;
 }
 
-function serverErrors(error) {
-  const items = (Array.isArray(error.details) ? error.details : []).map((detail) => {
-    const field = String(detail.field || "");
-    const own = detail.message || detail.message_en ? () => serverText(detail, currentLang()) : null;
-    return { id: FIELDS[field] || null, text: own || (() => t(FALLBACK[field] || "error.bad_request")) };
-  });
-  if (!items.length) {
-    const own = () => (currentLang() === "en" ? error.messageEn : error.message) || describeError(error);
-    items.push({ id: null, text: own });
-  }
-  return items;
+// Where each field the API names sits on this page, and what to say if the API gave no words of its own.
+function placeField(field) {
+  return FIELDS[field] ? { id: FIELDS[field], text: () => t(FALLBACK[field] || "error.bad_request") } : null;
 }
 
 async function submit(event) {
@@ -159,7 +151,7 @@ async function submit(event) {
     sentEmail = body.email;
     renderConfirmation(true);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 422) errors.show(serverErrors(error));
+    if (error instanceof ApiError && error.status === 422) errors.show(serverErrors(error, { fieldIds: placeField }));
     else errors.show([{ id: null, text: () => `${describeError(error)} ${t("consult.error_retry")}` }]);
   } finally {
     done();

@@ -4,7 +4,7 @@
 // Messages are functions, so a language switch redraws them in the new language.
 
 import { h } from "./dom.js";
-import { onLangChange, t } from "./i18n.js";
+import { currentLang, onLangChange, t } from "./i18n.js";
 
 const TITLE_PREFIXES = ["Galat: ", "Error: "];
 const CONTROL_CLASSES = ["input", "textarea", "select", "file-upload"];
@@ -205,4 +205,32 @@ export function looksLikeEmail(text) {
 export function serverText(obj, lang) {
   if (!obj) return "";
   return (lang === "en" ? obj.message_en : obj.message) || obj.message || obj.message_en || "";
+}
+
+/**
+ * Turn an API error (a 422's `details`, each `{field, code, message, message_en}`) into FormErrors entries,
+ * in the server's own words in the current language. `fieldIds` says where each API field is on the page:
+ * a map or a function from the field's name ("applicant.nik", "documents[1].upload_id") to an input id, or
+ * to `{id, text}` to word it differently; a field it does not place goes into the summary only. `onDetail`
+ * is told of each detail with the entry made for it (a page marks a refused upload there).
+ */
+export function serverErrors(error, { fieldIds = {}, onDetail = null } = {}) {
+  const place = typeof fieldIds === "function" ? fieldIds : (field) => fieldIds[field] ?? null;
+  const items = [];
+  for (const detail of Array.isArray(error?.details) ? error.details : []) {
+    const field = String(detail.field || "");
+    const own = detail.message || detail.message_en ? () => serverText(detail, currentLang()) : null;
+    const placed = place(field, detail);
+    const entry =
+      placed && typeof placed === "object"
+        ? { id: placed.id ?? null, text: own || placed.text || (() => t("error.bad_request")) }
+        : { id: placed || null, text: own || (() => t("error.bad_request")) };
+    onDetail?.(detail, entry);
+    items.push(entry);
+  }
+  if (!items.length) {
+    const own = (currentLang() === "en" ? error?.messageEn : error?.message) || null;
+    items.push({ id: null, text: () => own || t("error.bad_request") });
+  }
+  return items;
 }

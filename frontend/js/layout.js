@@ -5,14 +5,40 @@
 import { h } from "./dom.js";
 import { applyTranslations, currentLang, onLangChange, otherLang, setLang, t } from "./i18n.js";
 
-const NAV = [
-  { href: "index.html", key: "nav.home" },
-  { href: "apply.html", key: "nav.apply" },
-  { href: "track.html", key: "nav.track" },
-  { href: "visit.html", key: "nav.visit" },
-  { href: "stats.html", key: "nav.stats" },
-  { href: "consult.html", key: "nav.consult" },
+// Every page of the site that exists, in menu order. Nothing links to a page until it is listed here: a new
+// page is one line (`nav` puts it in the main menu, `footer` under "Bantuan"), and the links other pages keep
+// for it (marked data-needs-page="visit.html", or drawn with pageExists) appear with it.
+export const PAGES = [
+  { href: "index.html", nav: "nav.home" },
+  { href: "apply.html", nav: "nav.apply" },
+  { href: "track.html", nav: "nav.track" },
+  { href: "visit.html", nav: "nav.visit" },
+  { href: "stats.html", nav: "nav.stats" },
+  { href: "consult.html", nav: "nav.consult", footer: "footer.consult" },
+  { href: "service.html" },
+  { href: "verify.html", footer: "footer.verify" },
+  { href: "privacy.html", footer: "footer.privacy" },
 ];
+
+/** Say whether a page of the site exists (is listed in PAGES), so a link to it may be drawn. */
+export function pageExists(href) {
+  return PAGES.some((page) => page.href === href);
+}
+
+// The site's root, wherever this page sits: the 404 page answers any path, so its links cannot be relative.
+const SITE_ROOT = new URL("../", import.meta.url);
+
+/** Return a link to a page of the site that works from any address (the 404 page's included). */
+export function siteHref(href) {
+  const url = new URL(href, SITE_ROOT);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : url.href;
+}
+
+// The office behind the service, as its own site and letters give it.
+export const OFFICE = {
+  phone: "1500164",
+  email: "dpmptsp@jakarta.go.id",
+};
 
 const AREA_DATA_URL = "https://github.com/fityannugroho/idn-area-data";
 const ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/";
@@ -84,7 +110,7 @@ function renderHeader(header) {
     h(
       "ul",
       { class: "site-nav__list" },
-      NAV.map((item) =>
+      PAGES.filter((item) => item.nav).map((item) =>
         h(
           "li",
           { class: "site-nav__item" },
@@ -92,11 +118,11 @@ function renderHeader(header) {
             "a",
             {
               class: "site-nav__link",
-              href: item.href,
+              href: siteHref(item.href),
               "aria-current": item.href === page ? "page" : null,
-              "data-i18n": item.key,
+              "data-i18n": item.nav,
             },
-            t(item.key),
+            t(item.nav),
           ),
         ),
       ),
@@ -115,7 +141,7 @@ function renderHeader(header) {
       { class: "site-header__bar width-container" },
       h(
         "a",
-        { class: "site-header__brand", href: "index.html" },
+        { class: "site-header__brand", href: siteHref("index.html") },
         logo(),
         h(
           "span",
@@ -148,14 +174,38 @@ function renderFooter(footer) {
         "div",
         { class: "site-footer__grid" },
         section("footer.hours_title", para("footer.hours"), para("footer.hours_online")),
-        section("footer.office_title", para("footer.office")),
+        section(
+          "footer.office_title",
+          para("footer.office"),
+          h("p", { class: "site-footer__address" }, h("span", { "data-i18n": "footer.address" }, t("footer.address"))),
+        ),
+        section(
+          "footer.contact_title",
+          h(
+            "p",
+            {},
+            h("span", { "data-i18n": "footer.call_centre" }, t("footer.call_centre")),
+            " ",
+            h("a", { href: `tel:${OFFICE.phone}`, id: "footer-phone" }, OFFICE.phone),
+            h("br"),
+            h("span", { "data-i18n": "footer.call_hours" }, t("footer.call_hours")),
+          ),
+          h(
+            "p",
+            {},
+            h("span", { "data-i18n": "footer.email" }, t("footer.email")),
+            " ",
+            h("a", { href: `mailto:${OFFICE.email}`, id: "footer-email" }, OFFICE.email),
+          ),
+        ),
         section(
           "footer.help_title",
           h(
             "ul",
             { class: "site-footer__links" },
-            h("li", {}, h("a", { href: "consult.html", "data-i18n": "footer.consult" }, t("footer.consult"))),
-            h("li", {}, h("a", { href: "verify.html", "data-i18n": "footer.verify" }, t("footer.verify"))),
+            PAGES.filter((item) => item.footer).map((item) =>
+              h("li", {}, h("a", { href: siteHref(item.href), "data-i18n": item.footer }, t(item.footer))),
+            ),
           ),
         ),
       ),
@@ -188,10 +238,19 @@ function renderSkipLink() {
   document.body.prepend(link);
 }
 
+// Links a page keeps for a page still to come: shown once that page is listed, else taken out.
+function linkOnlyWhatExists() {
+  for (const el of document.querySelectorAll("[data-needs-page]")) {
+    if (pageExists(el.dataset.needsPage)) el.hidden = false;
+    else el.remove();
+  }
+}
+
 /** Fill the page frame and translate the page's static text into the current language. */
 export function renderLayout() {
   const header = document.getElementById("site-header");
   const footer = document.getElementById("site-footer");
+  linkOnlyWhatExists();
   renderSkipLink();
   if (header) renderHeader(header);
   if (footer) renderFooter(footer);

@@ -5,6 +5,7 @@ import { ApiError, apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
 import { feeText, fileSize, fileTypeNames, joinOr, slaText, validityText } from "./format.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { pageExists } from "./layout.js";
 
 addMessages({
   id: {
@@ -19,6 +20,7 @@ addMessages({
     "service.survey_no": "Tidak",
     "service.validity": "Masa berlaku",
     "service.apply": "Ajukan permohonan",
+    "service.applied_elsewhere": "Layanan ini tidak diajukan lewat Satu Pintu. Ajukan di {where}:",
     "service.requirements": "Persyaratan",
     "service.requirements_required": "Dokumen wajib: {n}.",
     "service.requirements_conditional": "Dokumen bersyarat, hanya jika berlaku bagi Anda: {n}.",
@@ -31,7 +33,6 @@ addMessages({
     "service.legal_basis": "Dasar hukum",
     "service.legal_basis_none": "Dasar hukum belum dipublikasikan.",
     "service.notes": "Catatan",
-    "service.sources": "Sumber informasi",
     "service.help": "Butuh bantuan?",
     "service.help_consult": "Tanyakan layanan ini kepada petugas",
     "service.help_visit": "Pesan kunjungan ke kantor layanan",
@@ -55,6 +56,7 @@ addMessages({
     "service.survey_no": "No",
     "service.validity": "Validity",
     "service.apply": "Apply",
+    "service.applied_elsewhere": "This service is not applied for through Satu Pintu. Apply on {where}:",
     "service.requirements": "Requirements",
     "service.requirements_required": "Required documents: {n}.",
     "service.requirements_conditional": "Conditional documents, only if they apply to you: {n}.",
@@ -67,7 +69,6 @@ addMessages({
     "service.legal_basis": "Legal basis",
     "service.legal_basis_none": "The legal basis has not been published.",
     "service.notes": "Notes",
-    "service.sources": "Sources of this information",
     "service.help": "Need help?",
     "service.help_consult": "Ask an officer about this service",
     "service.help_visit": "Book a visit to a service office",
@@ -172,25 +173,9 @@ function notesSection(notes) {
   ];
 }
 
-// Where the catalogue's facts come from, so a citizen can check them.
-function sourcesSection(sources) {
-  if (!sources.length) return [];
-  return [
-    h(
-      "details",
-      { class: "details" },
-      h("summary", { class: "details__summary" }, t("service.sources")),
-      h(
-        "div",
-        { class: "details__text" },
-        h(
-          "ul",
-          { class: "list service-sources" },
-          sources.map((url) => h("li", {}, h("a", { href: url, rel: "noopener noreferrer external" }, url))),
-        ),
-      ),
-    ),
-  ];
+/** Name the agency in the current language (the Indonesian name when no English one is given). */
+function agencyName(s) {
+  return (currentLang() === "en" && s.agency_en) || s.agency;
 }
 
 function helpAside(id) {
@@ -203,7 +188,7 @@ function helpAside(id) {
       "ul",
       { class: "list" },
       h("li", {}, h("a", { href: `consult.html?service=${q}` }, t("service.help_consult"))),
-      h("li", {}, h("a", { href: "visit.html" }, t("service.help_visit"))),
+      pageExists("visit.html") ? h("li", {}, h("a", { href: "visit.html" }, t("service.help_visit"))) : null,
       h("li", {}, h("a", { href: "track.html" }, t("service.help_track"))),
     ),
   );
@@ -217,7 +202,7 @@ function renderService() {
   const facts = h(
     "dl",
     { class: "summary-list" },
-    service.agency ? fact("service.agency", service.agency) : null,
+    service.agency ? fact("service.agency", agencyName(service)) : null,
     fact(
       "service.fee",
       typeof service.fee_idr === "number"
@@ -244,19 +229,29 @@ function renderService() {
         h("h1", { class: "heading-xl", id: "service-name" }, name),
         pick(service, "summary") ? h("p", { class: "lead" }, pick(service, "summary")) : null,
         facts,
-        h(
-          "a",
-          {
-            class: "button button--start",
-            href: `apply.html?service=${encodeURIComponent(service.id)}`,
-          },
-          t("service.apply"),
-          h("span", { class: "button__arrow", "aria-hidden": "true" }, " →"),
-        ),
+        service.applied_at
+          ? h(
+              "div",
+              { class: "inset-text", id: "applied-elsewhere" },
+              h("p", {}, t("service.applied_elsewhere", { where: pick(service.applied_at, "name") })),
+              h(
+                "p",
+                {},
+                h("a", { href: service.applied_at.url, rel: "noopener noreferrer external" }, service.applied_at.url),
+              ),
+            )
+          : h(
+              "a",
+              {
+                class: "button button--start",
+                href: `apply.html?service=${encodeURIComponent(service.id)}`,
+              },
+              t("service.apply"),
+              h("span", { class: "button__arrow", "aria-hidden": "true" }, " →"),
+            ),
         ...requirementsSection(requirements),
         ...legalBasisSection(service.legal_basis || []),
         ...notesSection(pickList(service, "notes")),
-        ...sourcesSection(service.sources || []),
       ),
       helpAside(service.id),
     ),

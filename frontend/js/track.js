@@ -4,7 +4,7 @@
 
 import { ApiError, apiFetch, apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
-import { FormErrors, busyButton, fill, serverText, setTitle } from "./forms.js";
+import { FormErrors, busyButton, fill, serverErrors, setTitle } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, otherLang, pick, t } from "./i18n.js";
 import { formatDate, formatDateTime, statusName, statusTag } from "./status.js";
 import { DocumentUpload } from "./uploads.js";
@@ -257,22 +257,24 @@ async function resubmit(event) {
   }
 }
 
+/** Place a 422's details on the uploads they name; a refused upload must be chosen again. */
 function documentErrors(error, documents) {
-  const items = [];
-  for (const detail of Array.isArray(error?.details) ? error.details : []) {
-    const index = /^documents\[(\d+)\]/.exec(String(detail.field || ""))?.[1];
+  const uploadFor = (field, detail) => {
+    const index = /^documents\[(\d+)\]/.exec(field)?.[1];
     const requirementId = detail.requirement_id || (index !== undefined ? documents[index]?.requirement_id : null);
-    const upload = requirementId ? uploads.get(requirementId) : null;
-    const own = detail.message || detail.message_en ? () => serverText(detail, currentLang()) : null;
-    const text = own || (() => t("upload.blocker_missing", { label: upload ? upload.label : pick(detail, "label") }));
-    if (upload && String(detail.type || "").startsWith("upload_")) upload.reject(text);
-    items.push({ id: upload?.id || null, text });
-  }
-  if (!items.length) {
-    const own = (currentLang() === "en" ? error?.messageEn : error?.message) || null;
-    items.push({ id: null, text: () => own || t("error.bad_request") });
-  }
-  return items;
+    return requirementId ? uploads.get(requirementId) : null;
+  };
+  return serverErrors(error, {
+    fieldIds: (field, detail) => {
+      const upload = uploadFor(field, detail);
+      const label = upload ? upload.label : pick(detail, "label");
+      return { id: upload?.id || null, text: () => t("upload.blocker_missing", { label }) };
+    },
+    onDetail: (detail, entry) => {
+      const upload = uploadFor(String(detail.field || ""), detail);
+      if (upload && String(detail.code || "").startsWith("upload_")) upload.reject(entry.text);
+    },
+  });
 }
 
 // ---------- Drawing ----------

@@ -5,8 +5,8 @@
 import { ApiError, apiPost, describeError } from "./api.js";
 import { h } from "./dom.js";
 import { fileSize, fileTypeNames, joinOr } from "./format.js";
-import { liveText } from "./forms.js";
-import { addMessages, formatNumber, onLangChange, pick, t } from "./i18n.js";
+import { liveText, serverText } from "./forms.js";
+import { addMessages, currentLang, formatNumber, onLangChange, pick, t } from "./i18n.js";
 
 addMessages({
   id: {
@@ -97,6 +97,25 @@ function sendFile(ticket, file, onProgress) {
     xhr.send(form);
   });
   return { xhr, done };
+}
+
+/**
+ * Ask the API to check a file right after it lands; return the refusal's words if the file is not what it
+ * claims (or is locked, or too large), else null. A check that cannot be made refuses nothing: the
+ * submission checks every file again.
+ */
+async function checkLanded(uploadId) {
+  try {
+    await apiPost(`/uploads/${encodeURIComponent(uploadId)}/check`);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 422) return null;
+    const detail = (Array.isArray(error.details) && error.details[0]) || {
+      message: error.message,
+      message_en: error.messageEn,
+    };
+    return () => serverText(detail, currentLang()) || t("upload.rejected");
+  }
 }
 
 function uploadFailure(error) {
@@ -279,9 +298,24 @@ export class DocumentUpload {
     }
   }
 
+  /** Show an upload made before a reload as uploaded: `{upload_id, filename, size}` (the file itself is gone). */
+  restore({ upload_id: uploadId, filename, size }) {
+    this.file = { name: filename || "", size: size || 0, restored: true };
+    this.uploadId = uploadId;
+    this.loaded = this.total = size || 0;
+    this.set("uploaded");
+  }
+
+  /** Return what a draft keeps of this upload, or null when it is not uploaded. */
+  draft() {
+    if (this.state !== "uploaded" || !this.uploadId) return null;
+    const { name: filename, size } = this.file || {};
+    return { requirement_id: this.requirement.id, upload_id: this.uploadId, filename, size };
+  }
+
   async upload() {
     const file = this.file;
-    if (!file) return;
+    if (!file || file.restored) return;
     this.attempt += 1;
     const attempt = this.attempt;
     this.sending?.xhr.abort();
@@ -307,6 +341,12 @@ export class DocumentUpload {
       await this.sending.done;
       if (attempt !== this.attempt) return;
       this.sending = null;
+      const refused = await checkLanded(ticket.upload_id);
+      if (attempt !== this.attempt) return;
+      if (refused) {
+        this.fail(refused, false);
+        return;
+      }
       this.uploadId = ticket.upload_id;
       this.loaded = this.total;
       this.set("uploaded");

@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.shared.errors import AppError, error_body
+from functions.shared.errors import AppError, detail, error_body
 from functions.shared.observability import logger
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -56,14 +56,63 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+# Pydantic's error types, in plain words for a person (Indonesian, English). `{n}` is the bound the rule names.
+# Never the input itself: it may be a NIK. Types not listed fall back to "not valid".
+_VALIDATION_WORDS: dict[str, tuple[str, str]] = {
+    "missing": ("Wajib diisi.", "This is required."),
+    "string_too_short": ("Terlalu pendek: paling sedikit {n} karakter.", "Too short: at least {n} characters."),
+    "string_too_long": ("Terlalu panjang: paling banyak {n} karakter.", "Too long: at most {n} characters."),
+    "string_pattern_mismatch": ("Bentuknya tidak sesuai.", "This is not in the expected form."),
+    "string_type": ("Harus berupa teks.", "This must be text."),
+    "string_unicode": ("Harus berupa teks yang dapat dibaca.", "This must be readable text."),
+    "int_parsing": ("Harus bilangan bulat, tanpa koma.", "This must be a whole number, with no decimals."),
+    "int_type": ("Harus bilangan bulat, tanpa koma.", "This must be a whole number, with no decimals."),
+    "int_from_float": ("Harus bilangan bulat, tanpa koma.", "This must be a whole number, with no decimals."),
+    "float_parsing": ("Harus berupa angka.", "This must be a number."),
+    "float_type": ("Harus berupa angka.", "This must be a number."),
+    "bool_parsing": ("Harus ya atau tidak.", "This must be yes or no."),
+    "bool_type": ("Harus ya atau tidak.", "This must be yes or no."),
+    "greater_than": ("Harus lebih dari {n}.", "This must be more than {n}."),
+    "greater_than_equal": ("Harus {n} atau lebih.", "This must be {n} or more."),
+    "less_than": ("Harus kurang dari {n}.", "This must be less than {n}."),
+    "less_than_equal": ("Harus {n} atau kurang.", "This must be {n} or less."),
+    "literal_error": ("Pilih salah satu pilihan yang tersedia.", "Choose one of the options offered."),
+    "enum": ("Pilih salah satu pilihan yang tersedia.", "Choose one of the options offered."),
+    "too_short": ("Terlalu sedikit: paling sedikit {n}.", "Too few: at least {n}."),
+    "too_long": ("Terlalu banyak: paling banyak {n}.", "Too many: at most {n}."),
+    "extra_forbidden": ("Isian ini tidak dikenal.", "This field is not expected."),
+    "value_error": ("Isian ini tidak valid.", "This value is not valid."),
+    "date_from_datetime_parsing": ("Harus tanggal TTTT-BB-HH.", "This must be a date written YYYY-MM-DD."),
+    "date_parsing": ("Harus tanggal TTTT-BB-HH.", "This must be a date written YYYY-MM-DD."),
+    "date_type": ("Harus tanggal TTTT-BB-HH.", "This must be a date written YYYY-MM-DD."),
+    "dict_type": ("Bentuk isian tidak sesuai.", "This is not in the expected form."),
+    "model_type": ("Bentuk isian tidak sesuai.", "This is not in the expected form."),
+    "model_attributes_type": ("Bentuk isian tidak sesuai.", "This is not in the expected form."),
+    "list_type": ("Harus berupa daftar.", "This must be a list."),
+    "json_invalid": ("Isian bukan JSON yang benar.", "The request body is not valid JSON."),
+}
+_INVALID = ("Isian ini tidak valid.", "This value is not valid.")
+# The one bound each type's message names, read from pydantic's ctx (never from the input).
+_BOUNDS = ("min_length", "max_length", "gt", "ge", "lt", "le")
+
+
+def validation_message(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Return (Indonesian, English) words for one pydantic error, naming its bound but never the input."""
+    kind = str(error.get("type", ""))
+    message_id, message_en = _VALIDATION_WORDS.get(kind, _INVALID)
+    # An e-mail address refused by EmailStr is a value_error whose own words are safe and clearer.
+    if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
+        message_id = "Masukkan alamat e-mail dengan format yang benar, misalnya nama@contoh.id"
+        message_en = "Enter an e-mail address in the correct format, like name@example.com"
+    ctx = error.get("ctx") or {}
+    bound = next((ctx[name] for name in _BOUNDS if name in ctx), "")
+    return message_id.format(n=bound), message_en.format(n=bound)
+
+
 def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Name each field that failed and why, without echoing what was sent (it may be a NIK)."""
+    """Name each field that failed and why, in both languages, without echoing what was sent (it may be a NIK)."""
     return [
-        {
-            "field": _field_name(tuple(e.get("loc", ()))),
-            "type": e.get("type", "invalid"),
-            "msg": e.get("msg", ""),
-        }
+        detail(_field_name(tuple(e.get("loc", ()))), str(e.get("type", "invalid")), *validation_message(e))
         for e in errors
     ]
 
@@ -76,8 +125,9 @@ def is_json_or_empty(event: Mapping[str, Any]) -> bool:
 
 
 def _body_error(status: HTTPStatus, code: str, message_id: str, message_en: str) -> Response:
-    detail = {"field": "body", "code": code, "message": message_id, "message_en": message_en}
-    return json_response(status, error_body(code, message_id, message_en, [detail]))
+    return json_response(
+        status, error_body(code, message_id, message_en, [detail("body", code, message_id, message_en)])
+    )
 
 
 def _too_large() -> Response:

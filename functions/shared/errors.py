@@ -40,6 +40,15 @@ def error_body(code: str, message_id: str, message_en: str, details: Any = None)
     return {"error": {"code": code, "message": message_id, "message_en": message_en, "details": details}}
 
 
+def detail(field: str, code: str, message_id: str, message_en: str, **facts: Any) -> dict[str, Any]:
+    """Return one item of an error's `details`: what failed (`field`), why (`code`), in words in both languages.
+
+    `facts` (a requirement's id, the accepted types) ride along for clients that draw them; a value the person
+    sent never does (it may be a NIK).
+    """
+    return {"field": field, "code": code, "message": message_id, "message_en": message_en, **facts}
+
+
 class BadRequest(AppError):
     """400: the request cannot be read."""
 

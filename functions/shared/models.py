@@ -32,7 +32,7 @@ class FormField(_Model):
     id: str
     label_id: str
     label_en: str
-    type: Literal["text", "textarea", "number", "date"]
+    type: Literal["text", "textarea", "integer", "decimal", "date"]
     required: bool
     max_length: int | None = None
 
@@ -45,11 +45,20 @@ class ServiceSummary(_Model):
     name_en: str
     category: Category
     agency: str
+    agency_en: str | None = None
     summary_id: str
     summary_en: str
     fee_idr: int | None
     sla_days: int | None
     field_survey: bool
+
+
+class AppliedElsewhere(_Model):
+    """Where a service is applied for when it is not through this site (e.g. the NIB, on the national OSS)."""
+
+    name_id: str
+    name_en: str
+    url: str
 
 
 class Service(ServiceSummary):
@@ -65,9 +74,10 @@ class Service(ServiceSummary):
     validity_id: str | None = None
     validity_en: str | None = None
     validity_months: int | None = None
+    # What a citizen reads. Research notes, sources and assumptions stay in seed/, for maintainers.
     notes_id: list[str] = []
     notes_en: list[str] = []
-    sources: list[str] = []
+    applied_at: AppliedElsewhere | None = None
 
 
 class ServiceList(_Model):
@@ -121,13 +131,26 @@ class SiteList(_Model):
     sites: list[Site]
 
 
+class ErrorItem(BaseModel):
+    """One thing that failed: the field it names, a stable code, and words in Indonesian and English."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str = Field(description="Isian yang gagal, mis. applicant.nik / the failing field, e.g. applicant.nik")
+    code: str
+    message: str
+    message_en: str
+
+
 class ErrorDetail(BaseModel):
     """The error itself: a stable code, the message in Indonesian and in English, and what failed."""
 
     code: str
     message: str
     message_en: str
-    details: Any = None
+    # Bad input: every problem as a list of items. A conflict (409) or a refusal with advice: an object, e.g.
+    # `{"alternatives": [...]}` for a full slot.
+    details: list[ErrorItem] | dict[str, Any] | None = None
 
 
 class ErrorBody(BaseModel):

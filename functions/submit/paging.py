@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from functions.shared.dynamo import from_item, to_item
-from functions.shared.errors import Unprocessable
+from functions.shared.errors import Unprocessable, detail
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
@@ -38,6 +38,8 @@ def decode_cursor(
             "Penanda halaman tidak valid.",
             "The page cursor is not valid.",
             code="invalid_cursor",
-            details=[{"field": "cursor", "type": "invalid_cursor"}],
+            details=[
+                detail("cursor", "invalid_cursor", "Penanda halaman tidak valid.", "The page cursor is not valid.")
+            ],
         )
     return to_item(key)

@@ -74,6 +74,14 @@ class UploadTicket(_Output):
     expires_at: str
 
 
+class UploadCheck(_Output):
+    """`POST /uploads/{upload_id}/check` 200: the file landed and passed the checks a submission runs."""
+
+    upload_id: str
+    requirement_id: str
+    status: Literal["checked"]
+
+
 class ApplicantIn(_Input):
     """Who applies. The NIK is checked by the NIK rules, which name what is wrong in both languages."""
 
@@ -99,6 +107,11 @@ class SubmissionRequest(_Input):
     fields: dict[FieldName, FieldValue] = Field(default_factory=dict, max_length=50)
     documents: list[DocumentRef] = Field(default_factory=list, max_length=40)
     locale: Locale = "id"
+    declaration: bool = Field(
+        default=False,
+        description="Pemohon menyatakan data dan dokumen benar (wajib true) / "
+        "the applicant declares the data and documents true (must be true)",
+    )
 
 
 class SubmissionWarning(_Output):

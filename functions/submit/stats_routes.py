@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from functions.shared import aws, clock, stats
 from functions.shared.api import json_response
-from functions.shared.errors import Unprocessable
+from functions.shared.errors import Unprocessable, detail
 from functions.shared.settings import get_settings
 from functions.submit.schemas import Statistics
 
@@ -31,7 +31,9 @@ def _date(value: str | None, field: str) -> dt.date | None:
         raise Unprocessable(
             "Tanggal harus berformat TTTT-BB-HH.",
             "Dates are written YYYY-MM-DD.",
-            details=[{"field": field, "type": "not_a_date"}],
+            details=[
+                detail(field, "not_a_date", "Tanggal harus berformat TTTT-BB-HH.", "Dates are written YYYY-MM-DD.")
+            ],
         ) from None
 
 
@@ -46,13 +48,27 @@ def date_range(date_from: str | None, date_to: str | None, today: dt.date) -> tu
         raise Unprocessable(
             "Tanggal awal harus sebelum tanggal akhir.",
             "The start date must not be after the end date.",
-            details=[{"field": "from", "type": "after_to"}],
+            details=[
+                detail(
+                    "from",
+                    "after_to",
+                    "Tanggal awal harus sebelum tanggal akhir.",
+                    "The start date must not be after the end date.",
+                )
+            ],
         )
     if (end - start).days + 1 > MAX_DAYS:
         raise Unprocessable(
             f"Rentang paling panjang {MAX_DAYS} hari.",
             f"The range can be at most {MAX_DAYS} days.",
-            details=[{"field": "from", "type": "range_too_long"}],
+            details=[
+                detail(
+                    "from",
+                    "range_too_long",
+                    f"Rentang paling panjang {MAX_DAYS} hari.",
+                    f"The range can be at most {MAX_DAYS} days.",
+                )
+            ],
         )
     return start, end
 

@@ -26,7 +26,7 @@ from functions.shared.applications import (
     transition,
 )
 from functions.shared.catalogue import get_service
-from functions.shared.errors import Conflict, Unprocessable
+from functions.shared.errors import Conflict, Unprocessable, detail
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import after_commit, logger, metrics
@@ -39,7 +39,8 @@ from functions.submit.schemas import DocumentRef, SubmissionRequest
 _TRACKING_NUMBER_ATTEMPTS = 5
 _TEXT_DEFAULT_MAX = 2000
 _NUMBER_MAX = 10**12
-_NUMBER_TEXT = re.compile(r"^\d+([.,]\d+)?$")
+# A number as people write it: 12, 12,5 (Indonesian) or 12.5; a minus sign is read so it can be named.
+_NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
 _NIK_LIKE = re.compile(r"\d{16,}")
 
 
@@ -87,31 +88,35 @@ class Deps:
 def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> dict[str, Any]:
     """Return a service of the catalogue.
 
-    :raises Unprocessable: ``unknown_service``, naming `field`.
+    :raises Unprocessable: ``unknown_service``, or ``applied_elsewhere`` (the NIB, on OSS), naming `field`.
     """
     service = get_service(catalogue, service_id)
     if service is None:
+        message_id, message_en = "Layanan ini tidak ada dalam katalog.", "There is no such service in the catalogue."
         raise Unprocessable(
-            "Layanan ini tidak ada dalam katalog.",
-            "There is no such service in the catalogue.",
+            message_id,
+            message_en,
             code="unknown_service",
-            details=[{"field": field, "type": "unknown_service"}],
+            details=[detail(field, "unknown_service", message_id, message_en)],
+        )
+    if service.get("applied_at"):
+        where = service["applied_at"]
+        message_id = f"Layanan ini tidak diajukan di sini. Ajukan di {where['name_id']} ({where['url']})."
+        message_en = f"This service is not applied for here. Apply on {where['name_en']} ({where['url']})."
+        raise Unprocessable(
+            message_id,
+            message_en,
+            code="applied_elsewhere",
+            details=[detail(field, "applied_elsewhere", message_id, message_en)],
         )
     return service
-
-
-def _detail(field: str, code: str, message_id: str, message_en: str) -> dict[str, str]:
-    return {"field": field, "type": code, "message": message_id, "message_en": message_en}
 
 
 def check_nik(nik: str, today: dt.date) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Return the NIK's errors and warnings as details naming ``applicant.nik`` (never echoing it)."""
     check = validate_nik(nik, today=today)
-    errors = [_detail("applicant.nik", m.code, m.text_id, m.text_en) for m in check.errors]
-    warnings = [
-        {"field": "applicant.nik", "code": m.code, "message": m.text_id, "message_en": m.text_en}
-        for m in check.warnings
-    ]
+    errors = [detail("applicant.nik", m.code, m.text_id, m.text_en) for m in check.errors]
+    warnings = [detail("applicant.nik", m.code, m.text_id, m.text_en) for m in check.warnings]
     return errors, warnings
 
 
@@ -123,7 +128,7 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
     for name in fields:
         if name not in known:
             errors.append(
-                _detail(
+                detail(
                     f"fields.{name}",
                     "unknown_field",
                     "Isian ini tidak dikenal untuk layanan ini.",
@@ -137,7 +142,7 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
         label_id, label_en, where = spec["label_id"], spec["label_en"], f"fields.{name}"
         if raw is None or raw == "":
             if spec.get("required"):
-                errors.append(_detail(where, "missing", f"“{label_id}” wajib diisi.", f"“{label_en}” is required."))
+                errors.append(detail(where, "missing", f"“{label_id}” wajib diisi.", f"“{label_en}” is required."))
             continue
         value, problem = _field_value(spec, raw)
         if problem is None:
@@ -145,6 +150,15 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
             continue
         messages = {
             "not_a_number": (f"“{label_id}” harus berupa angka.", f"“{label_en}” must be a number."),
+            "not_a_whole_number": (
+                f"“{label_id}” harus bilangan bulat, tanpa koma.",
+                f"“{label_en}” must be a whole number, with no decimals.",
+            ),
+            "negative": (f"“{label_id}” harus nol atau lebih.", f"“{label_en}” must be zero or more."),
+            "too_large": (
+                f"“{label_id}” terlalu besar (paling banyak {_NUMBER_MAX:,}).".replace(",", "."),
+                f"“{label_en}” is too large (at most {_NUMBER_MAX:,}).",
+            ),
             "not_a_date": (
                 f"“{label_id}” harus tanggal dengan format TTTT-BB-HH.",
                 f"“{label_en}” must be a date written YYYY-MM-DD.",
@@ -155,14 +169,14 @@ def check_fields(service: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[
                 f"“{label_en}” can be at most {spec.get('max_length') or _TEXT_DEFAULT_MAX} characters.",
             ),
         }
-        errors.append(_detail(where, problem, *messages[problem]))
+        errors.append(detail(where, problem, *messages[problem]))
     return values, errors
 
 
 def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
     """Return (normalised value, None) or (None, problem code) for one form value."""
     kind = spec["type"]
-    if kind == "number":
+    if kind in {"integer", "decimal"}:
         if isinstance(raw, bool):
             return None, "not_a_number"
         if isinstance(raw, int | float):
@@ -171,9 +185,15 @@ def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
             number = float(raw.replace(",", "."))
         else:
             return None, "not_a_number"
-        # Bounded well inside what a float and a DynamoDB number hold exactly.
-        if not 0 <= number <= _NUMBER_MAX:
+        if number != number or number in (float("inf"), float("-inf")):
             return None, "not_a_number"
+        if number < 0:
+            return None, "negative"
+        # Bounded well inside what a float and a DynamoDB number hold exactly.
+        if number > _NUMBER_MAX:
+            return None, "too_large"
+        if kind == "integer" and not float(number).is_integer():
+            return None, "not_a_whole_number"
         return (int(number) if float(number).is_integer() else float(number)), None
     if not isinstance(raw, str):
         return None, "not_text"
@@ -190,7 +210,7 @@ def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
 def check_document_requirements(service: dict[str, Any], documents: list[DocumentRef]) -> list[dict[str, str]]:
     """Return a detail for each document offered for a requirement the service does not have."""
     return [
-        _detail(
+        detail(
             f"documents[{i}].requirement_id",
             "unknown_requirement",
             "Persyaratan ini tidak ada pada layanan tersebut.",
@@ -226,12 +246,51 @@ def missing_requirements_error(missing: list[dict[str, str]]) -> Unprocessable:
         "Persyaratan belum lengkap. Unggah dokumen yang disebutkan.",
         "Some requirements are missing. Upload the documents listed.",
         code="missing_requirements",
-        details=[{"field": "documents", **m} for m in missing],
+        details=[
+            detail(
+                "documents",
+                "missing_requirement",
+                f"Unggah “{m['label_id']}”.",
+                f"Upload “{m['label_en']}”.",
+                **m,
+            )
+            for m in missing
+        ],
     )
 
 
 def _invalid(details: list[dict[str, str]]) -> Unprocessable:
     return Unprocessable(details=details)
+
+
+def declaration_detail() -> dict[str, str]:
+    """Return the detail for a submission sent without the applicant's declaration that it is true."""
+    return detail(
+        "declaration",
+        "declaration_required",
+        "Centang pernyataan bahwa data dan dokumen yang Anda kirim benar.",
+        "Tick the declaration that the data and documents you send are true.",
+    )
+
+
+def submission_refused(
+    errors: list[dict[str, Any]], missing: list[dict[str, str]], refused: list[dict[str, Any]]
+) -> Unprocessable:
+    """Return the one 422 naming every problem of a submission: fields and NIK, missing and refused documents.
+
+    Its code is the single kind when there is one (``missing_requirements``, an upload's own code), so a
+    client that knows only those still understands; else ``validation_error``.
+    """
+    if missing and not errors and not refused:
+        return missing_requirements_error(missing)
+    if refused and not errors and not missing:
+        return uploads.uploads_refused(refused)
+    details = errors + missing_requirements_error(missing).details + refused
+    return Unprocessable(
+        "Ada beberapa hal yang perlu diperbaiki. Periksa setiap isian dan dokumen yang disebutkan.",
+        "A few things need putting right. Check each field and document listed.",
+        details=details,
+    )
 
 
 def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -245,15 +304,18 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     submission = SubmissionRequest.model_validate(request["payload"])
     now = now or clock.now()
     service = load_service(deps.catalogue, submission.service_id)
+    # Every problem is named in one answer, so the citizen puts everything right in one round.
     nik_errors, warnings = check_nik(submission.applicant.nik, clock.today(now))
     values, field_errors = check_fields(service, submission.fields)
     errors = nik_errors + field_errors + check_document_requirements(service, submission.documents)
-    if errors:
-        raise _invalid(errors)
     missing = missing_requirements(service, {d.requirement_id for d in submission.documents})
-    if missing:
-        raise missing_requirements_error(missing)
-    checked = uploads.check_uploads(deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now)
+    checked, refused = uploads.upload_problems(
+        deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now
+    )
+    if not submission.declaration:
+        errors.append(declaration_detail())
+    if errors or missing or refused:
+        raise submission_refused(errors, missing, refused)
     email_allowed = receipt_email_allowed(deps, submission.applicant.email, now)
 
     at = timestamp(now)

@@ -18,7 +18,7 @@ from typing import Any
 
 from functions.shared.applications import timestamp
 from functions.shared.dynamo import from_item
-from functions.shared.errors import Unprocessable
+from functions.shared.errors import NotFound, Unprocessable, detail
 from functions.shared.observability import logger
 from functions.submit.file_checks import clean_filename, content_problem
 from functions.submit.schemas import DocumentRef, UploadRequest
@@ -63,27 +63,29 @@ def issue_upload(
     """
     requirement = find_requirement(service, request.requirement_id)
     if requirement is None:
-        raise Unprocessable(
+        raise _refused(
+            "requirement_id",
+            "unknown_requirement",
             "Persyaratan ini tidak ada pada layanan tersebut.",
             "That requirement is not one of the service's.",
-            code="unknown_requirement",
-            details=[_field("requirement_id", "unknown_requirement")],
         )
     accepted = list(requirement["accepted_types"])
     if request.content_type not in accepted:
-        raise Unprocessable(
+        raise _refused(
+            "content_type",
+            "upload_type_not_accepted",
             f"Jenis berkas ini tidak diterima untuk “{requirement['label_id']}”. Gunakan: {', '.join(accepted)}.",
             f"This file type is not accepted for “{requirement['label_en']}”. Use: {', '.join(accepted)}.",
-            code="upload_type_not_accepted",
-            details=[{**_field("content_type", "upload_type_not_accepted"), "accepted_types": accepted}],
+            accepted_types=accepted,
         )
     max_size = int(requirement["max_size_bytes"])
     if request.size > max_size:
-        raise Unprocessable(
+        raise _refused(
+            "size",
+            "upload_too_large",
             f"Berkas untuk “{requirement['label_id']}” melebihi batas {_megabytes(max_size)} MB.",
             f"The file for “{requirement['label_en']}” is larger than the {_megabytes(max_size)} MB limit.",
-            code="upload_too_large",
-            details=[{**_field("size", "upload_too_large"), "max_size_bytes": max_size}],
+            max_size_bytes=max_size,
         )
 
     upload_id = secrets.token_hex(16)
@@ -116,8 +118,11 @@ def issue_upload(
     return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"], "expires_at": timestamp(expires_at)}
 
 
-def _field(field: str, code: str) -> dict[str, str]:
-    return {"field": field, "type": code}
+def _refused(field: str, code: str, message_id: str, message_en: str, **facts: Any) -> Unprocessable:
+    """Return the 422 for an upload request refused on one field, its detail worded like the error."""
+    return Unprocessable(
+        message_id, message_en, code=code, details=[detail(field, code, message_id, message_en, **facts)]
+    )
 
 
 @dataclass(frozen=True)
@@ -180,16 +185,16 @@ def _problem(index: int, ref: DocumentRef, requirement: dict[str, Any], code: st
     label_id = requirement.get("label_id", ref.requirement_id)
     label_en = requirement.get("label_en", ref.requirement_id)
     values = {"label_id": label_id, "label_en": label_en, **facts}
-    return {
-        "field": f"documents[{index}].upload_id",
-        "type": code,
-        "requirement_id": ref.requirement_id,
-        "upload_id": ref.upload_id,
-        "label_id": label_id,
-        "label_en": label_en,
-        "message": message_id.format(**values),
-        "message_en": message_en.format(**values),
-    }
+    return detail(
+        f"documents[{index}].upload_id",
+        code,
+        message_id.format(**values),
+        message_en.format(**values),
+        requirement_id=ref.requirement_id,
+        upload_id=ref.upload_id,
+        label_id=label_id,
+        label_en=label_en,
+    )
 
 
 def check_uploads(
@@ -202,13 +207,34 @@ def check_uploads(
         ``upload_image_too_large``, ``upload_wrong_requirement`` or ``upload_already_used`` (when several
         documents fail differently, ``uploads_rejected``); `details` has one entry per failing document.
     """
+    checked, problems = upload_problems(table, s3, bucket, service, documents, now)
+    if problems:
+        raise uploads_refused(problems)
+    return checked
+
+
+def uploads_refused(problems: list[dict[str, Any]]) -> Unprocessable:
+    """Return the 422 naming each refused document (its own code if they share one, else ``uploads_rejected``)."""
+    codes = {p["code"] for p in problems}
+    return Unprocessable(
+        "Ada dokumen yang tidak dapat diterima. Perbaiki dokumen yang disebutkan lalu kirim lagi.",
+        "Some documents cannot be accepted. Fix the documents listed and send again.",
+        code=codes.pop() if len(codes) == 1 else "uploads_rejected",
+        details=problems,
+    )
+
+
+def upload_problems(
+    table: Any, s3: Any, bucket: str, service: dict[str, Any], documents: list[DocumentRef], now: dt.datetime
+) -> tuple[list[CheckedUpload], list[dict[str, Any]]]:
+    """Check every offered upload of a known requirement; return those that pass and a detail for each that fails."""
     checked: list[CheckedUpload] = []
     problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, ref in enumerate(documents):
         requirement = find_requirement(service, ref.requirement_id)
-        if requirement is None:  # the caller refuses unknown requirements before this
-            raise ValueError(f"unknown requirement {ref.requirement_id}")
+        if requirement is None:  # named by the caller as an unknown requirement
+            continue
         if ref.upload_id in seen:
             problems.append(_problem(index, ref, requirement, "upload_already_used"))
             continue
@@ -219,16 +245,59 @@ def check_uploads(
         else:
             code, facts = result
             problems.append(_problem(index, ref, requirement, code, **facts))
-    if problems:
-        codes = {p["type"] for p in problems}
-        code = codes.pop() if len(codes) == 1 else "uploads_rejected"
-        raise Unprocessable(
-            "Ada dokumen yang tidak dapat diterima. Perbaiki dokumen yang disebutkan lalu kirim lagi.",
-            "Some documents cannot be accepted. Fix the documents listed and send again.",
-            code=code,
-            details=problems,
+    return checked, problems
+
+
+def check_upload(table: Any, s3: Any, bucket: str, catalogue: Any, upload_id: str, now: dt.datetime) -> dict[str, Any]:
+    """Check one upload right after it lands (the checks a submission runs) and mark it checked.
+
+    The mark is a courtesy to the citizen, not a pass: a submission checks every object again, since the same
+    presigned POST could replace it meanwhile. An object already checked at the same ETag is not read again.
+
+    :raises NotFound: no such upload (or it expired).
+    :raises Unprocessable: the file is refused; one detail names it, in plain words, with the requirement.
+    """
+    from functions.shared.catalogue import get_service
+
+    item = table.get_item(Key={"upload_id": upload_id}, ConsistentRead=True).get("Item")
+    record = from_item(item) if item else None
+    if record is None or int(record["expires_at_epoch"]) <= int(now.timestamp()):
+        raise NotFound(
+            "Unggahan ini tidak ditemukan atau sudah kedaluwarsa. Unggah ulang.",
+            "This upload was not found or has expired. Please upload it again.",
+            code="upload_missing",
         )
-    return checked
+    service = get_service(catalogue, str(record["service_id"])) or {"id": record["service_id"], "requirements": []}
+    ref = DocumentRef(requirement_id=str(record["requirement_id"]), upload_id=upload_id)
+    requirement = find_requirement(service, ref.requirement_id) or {}
+    answer = {"upload_id": upload_id, "requirement_id": ref.requirement_id, "status": "checked"}
+    if record.get("checked_etag") and record["status"] == PENDING:
+        head = _head(s3, bucket, incoming_key(upload_id))
+        if head is not None and head["ETag"] == record["checked_etag"]:
+            return answer
+    result = _check_one(table, s3, bucket, service, ref, now)
+    if not isinstance(result, CheckedUpload):
+        code, facts = result
+        problem = _problem(0, ref, requirement, code, **facts)
+        problem["field"] = "upload_id"
+        raise Unprocessable(problem["message"], problem["message_en"], code=code, details=[problem])
+    table.update_item(
+        Key={"upload_id": upload_id},
+        UpdateExpression="SET checked_etag = :etag, checked_at = :at",
+        ConditionExpression="#status = :pending",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":etag": result.etag, ":at": timestamp(now), ":pending": PENDING},
+    )
+    return answer
+
+
+def _head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        return s3.head_object(Bucket=bucket, Key=key)
+    except ClientError:
+        return None
 
 
 def _check_one(

@@ -241,7 +241,7 @@ class CitizenApi:
     @staticmethod
     def answer(field: dict[str, Any]) -> str:
         """Return a plausible answer to a service's form field, as typed."""
-        if field["type"] == "number":
+        if field["type"] in {"integer", "decimal"}:
             return "12"
         if field["type"] == "date":
             return "2026-12-01"
@@ -282,6 +282,7 @@ class CitizenApi:
             "fields": {f["id"]: self.answer(f) for f in service["form_fields"]},
             "documents": documents,
             "locale": "id",
+            "declaration": True,
         }
         response = requests.post(
             f"{self.api_url}/applications",

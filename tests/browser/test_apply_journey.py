@@ -29,6 +29,7 @@ def fill_in_the_applicant(page: Page, nik: str = "3171011508850001") -> None:
     page.get_by_label("Nama lengkap").fill("Siti Rahayu")
     page.get_by_label("Alamat e-mail").fill("siti.rahayu@example.com")
     page.get_by_label("Nomor telepon seluler").fill("0812 3456 7890")
+    page.locator("#declaration").check()
 
 
 def fill_in_the_service_fields(page: Page, service: dict, citizen_api) -> dict[str, str]:
@@ -402,3 +403,177 @@ def test_each_application_page_stays_under_100_kb_transferred(page: Page, local_
             .reduce((sum, entry) => sum + entry.transferSize, 0)"""
     )
     assert 0 < transferred < 100_000, f"{path} transferred {transferred} bytes"
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_on_that_file_at_once_in_plain_words(
+    page: Page, local_stack, citizen_api, citizen_files, console_errors, axe, screenshot, tmp_path
+):
+    # Given the apply page, and a picture saved with a .pdf name
+    console_errors.allow(r"status of 422")
+    service = citizen_api.simplest_service(min_required=1)
+    requirement = next(r for r in required_documents(service) if "application/pdf" in r["accepted_types"])
+    fake = tmp_path / "ktp.pdf"
+    fake.write_bytes(citizen_files.png.read_bytes())
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    # When it is chosen, and nothing is sent yet
+    page.locator(f"#file-{requirement['id']}").set_input_files(str(fake))
+    # Then that file is refused as soon as it lands, in plain words, with a way to choose another
+    row = page.locator(f"#doc-{requirement['id']}")
+    expect(row).to_have_attribute("data-state", "failed", timeout=API_WAIT_MS)
+    message = row.locator(".upload__message")
+    expect(message).to_contain_text("bukan PDF yang dapat dibuka. Pilih berkas lain.")
+    expect(message).not_to_contain_text("application/pdf")
+    expect(page.locator(f"#file-{requirement['id']}")).to_be_enabled()
+    axe(page)
+    screenshot(page, "apply-refused-file")
+    # When the page turns English, the words follow
+    page.locator("#site-header").get_by_role("link", name="English").click()
+    expect(message).to_contain_text("is not a PDF that can be opened. Choose another file.")
+    # When a real PDF is chosen instead, it is taken
+    upload(page, requirement, citizen_files.pdf)
+
+
+def test_a_nik_of_the_wrong_shape_is_named_before_any_upload(page: Page, local_stack, citizen_api, console_errors):
+    # Given the apply page
+    service = citizen_api.simplest_service(min_required=1)
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    # When a NIK whose birth month is 13 is typed and the citizen moves on
+    page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("3171011513850001")
+    page.get_by_label("Nama lengkap").focus()
+    # Then the NIK is named at once on its field, without taking the citizen's focus away
+    expect(page.locator("#nik-error")).to_contain_text("Digit 7–12 NIK harus tanggal lahir")
+    expect(page.get_by_label("Nama lengkap")).to_be_focused()
+    # When it is put right, the message goes
+    page.get_by_label("NIK (Nomor Induk Kependudukan)").fill("3171011508850001")
+    page.get_by_label("Nama lengkap").focus()
+    expect(page.locator("#nik-error")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "restored", "start_over"),
+    [("id", "Isian Anda dipulihkan", "Mulai dari awal"), ("en", "Your answers are back", "Start over")],
+)
+def test_nothing_typed_or_uploaded_is_lost_on_reload_and_start_over_clears_it(
+    page: Page, local_stack, citizen_api, citizen_files, lang, restored, start_over, axe, screenshot
+):
+    # Given a form half filled in, one document uploaded
+    service = citizen_api.simplest_service(min_required=1)
+    requirement = required_documents(service)[0]
+    page.goto(site(local_stack, f"apply.html?service={service['id']}&lang={lang}"))
+    wait_for_service(page, service)
+    page.locator("#nik").fill("3171011508850001")
+    page.locator("#name").fill("Siti Rahayu")
+    page.locator("#declaration").check()
+    typed = fill_in_the_service_fields(page, service, citizen_api)
+    upload(page, requirement, citizen_files.pdf)
+    # When the page is reloaded
+    page.reload()
+    wait_for_service(page, service)
+    # Then everything is back, the upload too, and a notice says so with a way to start over
+    expect(page.locator("#draft-notice")).to_contain_text(restored)
+    expect(page.locator("#nik")).to_have_value("3171011508850001")
+    expect(page.locator("#name")).to_have_value("Siti Rahayu")
+    expect(page.locator("#declaration")).to_be_checked()
+    for field_id, value in typed.items():
+        expect(page.locator(f"#field-{field_id}")).to_have_value(value)
+    row = page.locator(f"#doc-{requirement['id']}")
+    expect(row).to_have_attribute("data-state", "uploaded")
+    expect(row.locator(".upload__message")).to_contain_text(citizen_files.pdf.name)
+    axe(page)
+    screenshot(page, f"apply-draft-restored-{lang}")
+    # When the citizen starts over
+    page.get_by_role("button", name=start_over).click()
+    # Then the form is empty again, and stays empty on the next reload
+    wait_for_service(page, service)
+    expect(page.locator("#nik")).to_have_value("")
+    expect(page.locator(f"#doc-{requirement['id']}")).to_have_attribute("data-state", "empty")
+    expect(page.locator("#draft-notice")).to_have_count(0)
+    page.reload()
+    wait_for_service(page, service)
+    expect(page.locator("#name")).to_have_value("")
+
+
+def test_the_confirmation_has_its_own_address_and_survives_back_forward_and_reload(
+    page: Page, local_stack, citizen_api, citizen_files, axe
+):
+    # Given an application sent from the apply page, opened from the service page
+    service = citizen_api.simplest_service(min_required=1)
+    page.goto(site(local_stack, f"service.html?id={service['id']}"))
+    page.goto(site(local_stack, f"apply.html?service={service['id']}"))
+    wait_for_service(page, service)
+    fill_in_the_applicant(page)
+    fill_in_the_service_fields(page, service, citizen_api)
+    for requirement in required_documents(service):
+        upload(page, requirement, citizen_files.pdf)
+    page.get_by_role("button", name="Kirim permohonan").click()
+    number = page.locator("#tracking-number")
+    expect(number).to_have_text(TRACKING_NUMBER, timeout=SUBMIT_WAIT_MS)
+    application_id = number.text_content()
+    # Then the confirmation has its own address, the token only in its fragment
+    assert re.search(rf"apply\.html#id={application_id}&token=[A-Za-z0-9_-]{{43}}$", page.url), page.url
+    assert "token" not in page.url.split("#")[0]
+    confirmation = page.url
+    # When it is reloaded, the confirmation is shown again, not an empty form
+    page.reload()
+    expect(number).to_have_text(application_id)
+    expect(page.locator("#apply-form")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("siti.rahayu@example.com")
+    # When Back is pressed, the citizen leaves it for the page before the form, not for a filled form
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"service\.html"))
+    # When Forward is pressed, the confirmation is back
+    page.go_forward()
+    expect(page).to_have_url(confirmation)
+    expect(number).to_have_text(application_id, timeout=API_WAIT_MS)
+    # And nothing started a draft again
+    assert page.evaluate("sessionStorage.getItem('satu-pintu.apply.draft')") is None
+    axe(page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "whole", "negative", "integer_hint", "decimal_hint", "declaration"),
+    [
+        (
+            "id",
+            "“Jumlah anggota keluarga” harus bilangan bulat, tanpa koma, misalnya 3",
+            "“Luas tanah (m²)” harus nol atau lebih",
+            "Tulis bilangan bulat, misalnya 3.",
+            "Tulis angka; boleh pakai koma, misalnya 120 atau 12,5.",
+            "Centang pernyataan bahwa data dan dokumen Anda benar",
+        ),
+        (
+            "en",
+            "“Number of household members” must be a whole number, with no decimals, like 3",
+            "“Land area (m²)” must be zero or more",
+            "Write a whole number, for example 3.",
+            "Write a number; decimals are fine, for example 120 or 12.5.",
+            "Tick the declaration that your data and documents are true",
+        ),
+    ],
+)
+def test_numbers_are_read_as_people_write_them_and_the_declaration_is_asked_for(
+    page: Page, local_stack, lang, whole, negative, integer_hint, decimal_hint, declaration
+):
+    # Given the SKTM form (a whole number) and the land-history form (a decimal)
+    page.goto(site(local_stack, f"apply.html?service=sktm&lang={lang}"))
+    expect(page.locator("#field-household_members")).to_be_visible(timeout=API_WAIT_MS)
+    expect(page.locator("#field-household_members-hint")).to_have_text(integer_hint)
+    # When a decimal goes into the whole number, and the form is sent without the declaration
+    page.locator("#field-household_members").fill("2,5")
+    page.locator("#submit").click()
+    # Then both are named, in plain words
+    texts = page.locator(".error-summary").get_by_role("link").all_inner_texts()
+    assert whole in texts and declaration in texts, texts
+    # When the decimal form takes 12,5 and 12.5 but not -2,5
+    page.goto(site(local_stack, f"apply.html?service=sk_riwayat_tanah&lang={lang}"))
+    area = page.locator("#field-land_area_m2")
+    expect(area).to_be_visible(timeout=API_WAIT_MS)
+    expect(page.locator("#field-land_area_m2-hint")).to_have_text(decimal_hint)
+    for typed, refused in (("12,5", False), ("12.5", False), ("-2,5", True)):
+        area.fill(typed)
+        page.locator("#submit").click()
+        texts = page.locator(".error-summary").get_by_role("link").all_inner_texts()
+        assert (negative in texts) is refused, (typed, texts)
+        assert not any("Land area" in t or "Luas tanah" in t for t in texts if t != negative), (typed, texts)

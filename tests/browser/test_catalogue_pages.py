@@ -100,8 +100,10 @@ def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
     # And the shared frame is there: product name, navigation, opening hours, data attribution
     header = page.locator("#site-header")
     expect(header).to_contain_text("Satu Pintu")
-    for name in ["Beranda", "Ajukan permohonan", "Lacak", "Kunjungan", "Statistik", "Konsultasi"]:
+    for name in ["Beranda", "Ajukan permohonan", "Lacak", "Statistik", "Konsultasi"]:
         expect(header.get_by_role("link", name=name, exact=True)).to_be_attached()
+    # And no link to a page that does not exist yet
+    expect(header.get_by_role("link", name="Kunjungan", exact=True)).to_have_count(0)
     footer = page.locator("#site-footer")
     expect(footer).to_contain_text("07:30–16:00 WIB")
     expect(footer).to_contain_text("Data wilayah: idn-area-data, ODbL")
@@ -443,3 +445,47 @@ def test_service_page_says_it_is_loading_until_the_api_answers(page: Page, local
     expect(page.get_by_role("heading", level=1)).to_have_text(service["name_id"])
     expect(page.locator("#service")).not_to_have_attribute("aria-busy", "true")
     expect(status).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "where", "agency"),
+    [
+        ("id", "Ajukan di sistem OSS", "Lembaga OSS"),
+        ("en", "Apply on the national OSS", "OSS Agency"),
+    ],
+)
+def test_a_service_applied_for_elsewhere_says_where_and_offers_no_apply_button(
+    page: Page, local_stack, listed_services, lang, where, agency, axe, screenshot
+):
+    # When the NIB's page is opened
+    page.goto(site(local_stack, f"service.html?id=nib_oss&lang={lang}"))
+    # Then it says where to apply, links there, names the agency in the language, and offers no way to apply here
+    elsewhere = page.locator("#applied-elsewhere")
+    expect(elsewhere).to_contain_text(where, timeout=60_000)
+    expect(elsewhere.get_by_role("link")).to_have_attribute("href", "https://oss.go.id")
+    expect(page.locator("main")).to_contain_text(agency)
+    expect(page.locator("main a[href^='apply.html']")).to_have_count(0)
+    axe(page)
+    screenshot(page, f"service-applied-elsewhere-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_service_page_shows_no_research_notes_or_sources(page: Page, local_stack, listed_services, lang):
+    # When the SKTM page is opened (its requirements were researched from another city's standard)
+    page.goto(site(local_stack, f"service.html?id=sktm&lang={lang}"))
+    expect(page.locator("#service-name")).to_be_visible(timeout=60_000)
+    # Then nothing of that research reaches the citizen
+    main = page.locator("main")
+    expect(main).not_to_contain_text("Malang")
+    expect(main).not_to_contain_text("Sumber informasi")
+    expect(main).not_to_contain_text("Sources of this information")
+
+
+def test_the_apply_page_sends_a_service_applied_for_elsewhere_there_and_draws_no_form(
+    page: Page, local_stack, listed_services
+):
+    # When the apply page is opened for the NIB
+    page.goto(site(local_stack, "apply.html?service=nib_oss"))
+    # Then it says where to apply and shows no form to fill in
+    expect(page.locator("#applied-elsewhere")).to_contain_text("Ajukan di sistem OSS", timeout=60_000)
+    expect(page.locator("#apply-details")).to_be_hidden()

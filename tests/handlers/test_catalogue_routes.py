@@ -95,3 +95,38 @@ def test_a_warm_instance_keeps_the_catalogue_a_minute_then_reads_it_again(catalo
     after = len(store.list_services(catalogue))
     # Then
     assert (within, after) == (before, before + 1)
+
+
+def test_a_service_shows_citizens_facts_not_the_research_behind_them(api, catalogue):
+    # When
+    sktm = api.get("/api/services/sktm").body
+    sipi = api.get("/api/services/sipi").body
+    # Then sources, assumptions and research notes stay with the maintainers
+    for service in (sktm, sipi):
+        assert not {"sources", "assumptions", "research_notes_id", "research_notes_en"} & set(service)
+    assert "Malang" not in str(sktm)
+    # And the agency is named in both languages
+    assert sipi["agency"].startswith("DPMPTSP") and sipi["agency_en"].startswith("DKI Jakarta Investment")
+    assert all(s["agency_en"] for s in api.get("/api/services").body["services"])
+
+
+def test_a_service_applied_for_elsewhere_says_where_and_takes_no_application_here(api, catalogue):
+    # When
+    nib = api.get("/api/services/nib_oss").body
+    upload = api.post(
+        "/api/uploads",
+        {
+            "service_id": "nib_oss",
+            "requirement_id": nib["requirements"][0]["id"],
+            "filename": "ktp.pdf",
+            "content_type": "application/pdf",
+            "size": 1000,
+        },
+    )
+    # Then it says where, and this site refuses to start an application for it
+    assert nib["applied_at"]["url"] == "https://oss.go.id"
+    assert nib["applied_at"]["name_id"] and nib["applied_at"]["name_en"]
+    assert upload.status == 422
+    [detail] = upload.body["error"]["details"]
+    assert (detail["field"], detail["code"]) == ("service_id", "applied_elsewhere")
+    assert "oss.go.id" in detail["message"] and "oss.go.id" in detail["message_en"]

@@ -11,7 +11,7 @@ from functions.shared import wilayah
 from seed.catalogue import build_sites, load_holidays, load_services
 
 ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-FIELD_TYPES = {"text", "textarea", "number", "date"}
+FIELD_TYPES = {"text", "textarea", "integer", "decimal", "date"}
 MALL_COUNTER_IDS = {"ptsp", "sim", "stnk", "pajak", "imigrasi", "bpjstk", "pln", "bank-dki"}
 # The services the catalogue must carry whatever else is curated in or out.
 CORE_SERVICE_IDS = {

@@ -2,11 +2,11 @@
 
 import base64
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from devstack.lambda_runtime import LocalContext
 from functions.shared.api import MAX_BODY_BYTES, MAX_DEPTH, MAX_NUMBER_DIGITS, create_resolver, json_response
@@ -179,3 +179,53 @@ def test_a_base64_body_of_json_text_is_read_and_bounded_by_its_decoded_size() ->
     # Then
     assert read == (201, {"name": "Sari"})
     assert refused[0] == 413 and error_of(refused[1])["code"] == "body_too_large"
+
+
+class Applicant(BaseModel):
+    """A body with the kinds of rule the API's models use: a bound, a pattern, a number, a choice."""
+
+    nik: str = Field(pattern=r"^\d{16}$")
+    name: str = Field(max_length=5)
+    age: int = Field(ge=0)
+    locale: Literal["id", "en"]
+
+
+def applicant_api() -> Any:
+    """A resolver from create_resolver with one POST route whose body is an Applicant."""
+    app = create_resolver()
+
+    @app.post("/api/questions")
+    def ask(applicant: Annotated[Applicant, Body()]) -> Any:
+        return json_response(201, {})
+
+    return app
+
+
+def test_every_validation_detail_is_field_code_and_words_in_both_languages_never_the_input() -> None:
+    # Given a body that breaks every rule, with a NIK-like value among the broken ones
+    body = json.dumps({"nik": "3171234567890123X", "name": "Sari Wulandari", "age": "2,5", "locale": "fr"})
+    # When it is posted
+    result = applicant_api().resolve(post_event(body, "application/json"), LocalContext(function_name="test"))
+    # Then each detail is {field, code, message, message_en}: pydantic's own type/msg never leak out
+    assert result["statusCode"] == 422
+    details = json.loads(result["body"])["error"]["details"]
+    assert [set(d) for d in details] == [{"field", "code", "message", "message_en"}] * 4
+    by_field = {d["field"]: d for d in details}
+    assert by_field["nik"]["code"] == "string_pattern_mismatch"
+    assert by_field["name"]["message"] == "Terlalu panjang: paling banyak 5 karakter."
+    assert by_field["name"]["message_en"] == "Too long: at most 5 characters."
+    assert by_field["age"]["message_en"] == "This must be a whole number, with no decimals."
+    assert by_field["locale"]["message"] == "Pilih salah satu pilihan yang tersedia."
+    # And nothing that was sent comes back
+    assert "3171234567890123" not in result["body"] and "Wulandari" not in result["body"]
+
+
+def test_a_missing_field_is_named_as_required_in_both_languages() -> None:
+    # Given a body without a name
+    body = json.dumps({"nik": "3171234567890123", "age": 3, "locale": "id"})
+    # When it is posted
+    result = applicant_api().resolve(post_event(body, "application/json"), LocalContext(function_name="test"))
+    # Then the name is named, as required, in both languages
+    assert json.loads(result["body"])["error"]["details"] == [
+        {"field": "name", "code": "missing", "message": "Wajib diisi.", "message_en": "This is required."}
+    ]

@@ -50,7 +50,7 @@ def form_values(service: dict[str, Any]) -> dict[str, Any]:
     """Return a plausible value for every form field of a service."""
     values: dict[str, Any] = {}
     for field in service["form_fields"]:
-        if field["type"] == "number":
+        if field["type"] in {"integer", "decimal"}:
             values[field["id"]] = 3
         elif field["type"] == "date":
             values[field["id"]] = "2026-12-01"
@@ -125,6 +125,7 @@ class Citizen:
             "fields": form_values(service),
             "documents": overrides.pop("documents", None) or self.documents_for(service_id),
             "locale": "id",
+            "declaration": True,
         }
         body.update(overrides)
         return body

@@ -63,7 +63,7 @@ def test_an_invalid_nik_is_refused_naming_applicant_nik_in_both_languages(citize
     assert response.status == 422
     details = response.body["error"]["details"]
     assert [d["field"] for d in details] == ["applicant.nik"]
-    assert details[0]["type"] == "nik_serial"
+    assert details[0]["code"] == "nik_serial"
     assert "0000" in details[0]["message"] and "0000" in details[0]["message_en"]
     assert "3171010101900000" not in str(response.body)
     assert tables["ApplicationsTable"].scan()["Count"] == 0
@@ -77,7 +77,7 @@ def test_a_nik_that_is_too_short_is_refused_with_the_length_message(citizen):
     response = citizen.submit(body)
     # Then
     assert response.status == 422
-    assert [(d["field"], d["type"]) for d in response.body["error"]["details"]] == [("applicant.nik", "nik_length")]
+    assert [(d["field"], d["code"]) for d in response.body["error"]["details"]] == [("applicant.nik", "nik_length")]
 
 
 def test_a_nik_warning_is_returned_but_does_not_block(citizen):
@@ -103,7 +103,7 @@ def test_missing_and_malformed_form_fields_are_each_named(citizen):
     response = citizen.submit(body)
     # Then
     assert response.status == 422
-    named = {(d["field"], d["type"]) for d in response.body["error"]["details"]}
+    named = {(d["field"], d["code"]) for d in response.body["error"]["details"]}
     assert named == {
         ("fields.purpose", "missing"),
         ("fields.rt_rw", "too_long"),
@@ -300,3 +300,53 @@ def test_a_submission_whose_email_is_queued_leaves_nothing_in_the_outbox(citizen
     # Then
     assert [m["notification_id"] for m in queued()] == [f"application.submitted:{receipt['id']}:0"]
     assert tables["NotificationOutboxTable"].scan()["Count"] == 0
+
+
+def test_every_problem_of_a_submission_is_named_in_one_answer(citizen, tables):
+    # Given a submission with a bad NIK, a bad field, a missing document, a refused file and no declaration
+    from submit_kit import image_bytes
+
+    service = citizen.service("sktm")
+    first, *rest = [r for r in service["requirements"] if r["required"]]
+    fake_pdf = citizen.upload("sktm", first["id"], image_bytes("PNG"), content_type="application/pdf")
+    documents = [{"requirement_id": first["id"], "upload_id": fake_pdf}]
+    documents += [{"requirement_id": r["id"], "upload_id": citizen.upload("sktm", r["id"])} for r in rest[1:]]
+    body = citizen.body("sktm", documents=documents, declaration=False)
+    body["applicant"]["nik"] = "3171010101900000"
+    body["fields"]["household_members"] = "empat"
+    # When
+    response = citizen.submit(body)
+    # Then all five are in the one 422, each {field, code, message, message_en}
+    assert response.status == 422
+    error = response.body["error"]
+    assert error["code"] == "validation_error"
+    named = {(d["field"], d["code"]) for d in error["details"]}
+    assert named == {
+        ("applicant.nik", "nik_serial"),
+        ("fields.household_members", "not_a_number"),
+        ("documents", "missing_requirement"),
+        ("documents[0].upload_id", "upload_type_mismatch"),
+        ("declaration", "declaration_required"),
+    }
+    assert all(d["message"] and d["message_en"] for d in error["details"])
+    missing = next(d for d in error["details"] if d["code"] == "missing_requirement")
+    assert missing["requirement_id"] == rest[0]["id"]
+    assert tables["ApplicationsTable"].scan()["Count"] == 0
+
+
+@pytest.mark.parametrize("declaration", [False, None])
+def test_a_submission_without_the_declaration_is_refused_naming_it(citizen, tables, declaration):
+    # Given an otherwise complete submission whose applicant did not declare it true
+    body = citizen.body()
+    if declaration is None:
+        del body["declaration"]
+    else:
+        body["declaration"] = declaration
+    # When
+    response = citizen.submit(body)
+    # Then
+    assert response.status == 422
+    [detail] = response.body["error"]["details"]
+    assert (detail["field"], detail["code"]) == ("declaration", "declaration_required")
+    assert "benar" in detail["message"] and "true" in detail["message_en"]
+    assert tables["ApplicationsTable"].scan()["Count"] == 0

@@ -62,6 +62,7 @@ def test_real_files_and_a_submission_give_exactly_one_email_in_the_applicants_la
         "fields": form_values(service),
         "documents": documents,
         "locale": "en",
+        "declaration": True,
     }
     key = str(uuid.uuid4())
     # When: submitted, and sent again as a retry would

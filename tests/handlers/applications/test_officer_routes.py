@@ -45,7 +45,7 @@ def test_the_review_queue_filters_by_service_and_pages(citizen, api):
     # Given
     for _ in range(3):
         citizen.submit(citizen.body())
-    citizen.submit(citizen.body("nib_oss"))
+    citizen.submit(citizen.body("sktm"))
     # When
     first_page = api.get(
         "/api/officer/applications", query={"service_id": "iptb_legalisasi", "limit": "2"}, claims=OFFICER
@@ -55,12 +55,12 @@ def test_the_review_queue_filters_by_service_and_pages(citizen, api):
         query={"service_id": "iptb_legalisasi", "limit": "2", "cursor": first_page["next_cursor"]},
         claims=OFFICER,
     ).body
-    nib = api.get("/api/officer/applications", query={"service_id": "nib_oss"}, claims=OFFICER).body
+    sktm = api.get("/api/officer/applications", query={"service_id": "sktm"}, claims=OFFICER).body
     # Then
     seen = [a["id"] for a in first_page["applications"] + second_page["applications"]]
     assert len(seen) == len(set(seen)) == 3
     assert all(a["service_id"] == "iptb_legalisasi" for a in first_page["applications"])
-    assert [a["service_id"] for a in nib["applications"]] == ["nib_oss"]
+    assert [a["service_id"] for a in sktm["applications"]] == ["sktm"]
 
 
 def test_a_forged_or_borrowed_cursor_or_an_unknown_status_is_a_422(citizen, api):

@@ -98,6 +98,7 @@ def _submission(upload_id: str) -> dict[str, Any]:
         "fields": form_values(service),
         "documents": [{"requirement_id": "fc_iptb", "upload_id": upload_id}],
         "locale": "id",
+        "declaration": True,
     }
 
 

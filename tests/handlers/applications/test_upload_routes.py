@@ -110,7 +110,7 @@ def test_an_object_larger_than_the_limit_is_refused_at_submission_naming_the_doc
     # When
     code, detail = _only_problem(_submit_with(citizen, upload_id))
     # Then
-    assert code == detail["type"] == "upload_too_large"
+    assert code == detail["code"] == "upload_too_large"
     assert (detail["field"], detail["requirement_id"]) == ("documents[0].upload_id", "fc_iptb")
     assert detail["label_id"] in detail["message"] and detail["label_en"] in detail["message_en"]
     assert tables["ApplicationsTable"].scan()["Count"] == 0
@@ -206,7 +206,7 @@ def test_an_upload_for_another_requirement_or_service_is_refused(citizen):
     wrong_service = _submit_with(citizen, other_service)
     # Then
     assert wrong_requirement.status == 422
-    assert [(d["requirement_id"], d["type"]) for d in wrong_requirement.body["error"]["details"]] == [
+    assert [(d["requirement_id"], d["code"]) for d in wrong_requirement.body["error"]["details"]] == [
         ("fc_kk", "upload_wrong_requirement")
     ]
     assert _only_problem(wrong_service)[0] == "upload_wrong_requirement"
@@ -222,7 +222,7 @@ def test_several_documents_failing_differently_are_each_named(citizen):
     # Then
     error = response.body["error"]
     assert error["code"] == "uploads_rejected"
-    assert [(d["field"], d["type"]) for d in error["details"]] == [
+    assert [(d["field"], d["code"]) for d in error["details"]] == [
         ("documents[0].upload_id", "upload_type_mismatch"),
         ("documents[1].upload_id", "upload_missing"),
     ]
@@ -348,3 +348,47 @@ def test_a_file_name_is_cleaned_before_it_is_stored(citizen, tables, filename, k
     # Then
     record = tables["UploadsTable"].get_item(Key={"upload_id": ticket["upload_id"]})["Item"]
     assert record["filename"] == kept
+
+
+def _check(citizen, upload_id):
+    return citizen.api.post(f"/api/uploads/{upload_id}/check", None)
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_right_after_it_lands_in_plain_words(citizen, tables):
+    # Given a PNG uploaded as a PDF
+    upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb", image_bytes("PNG"), content_type="application/pdf")
+    # When the page asks for it to be checked, before any submission
+    response = _check(citizen, upload_id)
+    # Then it is refused at once, on that file, in plain words in both languages
+    assert response.status == 422
+    error = response.body["error"]
+    assert error["code"] == "upload_type_mismatch"
+    [detail] = error["details"]
+    assert detail["field"] == "upload_id" and detail["code"] == "upload_type_mismatch"
+    assert detail["requirement_id"] == "fc_iptb"
+    assert "bukan PDF yang dapat dibuka. Pilih berkas lain." in detail["message"]
+    assert "is not a PDF that can be opened. Choose another file." in detail["message_en"]
+    assert "application/pdf" not in detail["message"] + detail["message_en"]
+    assert "checked_etag" not in tables["UploadsTable"].get_item(Key={"upload_id": upload_id})["Item"]
+
+
+def test_a_good_file_is_marked_checked_and_still_usable_in_a_submission(citizen, tables):
+    # Given a real PDF uploaded
+    upload_id = citizen.upload(ONE_DOCUMENT_SERVICE, "fc_iptb")
+    # When it is checked (twice: the second answer comes from the mark)
+    first, second = _check(citizen, upload_id), _check(citizen, upload_id)
+    # Then it is checked, stays pending, and a submission still takes it
+    assert first.status == second.status == 200
+    assert first.body == {"upload_id": upload_id, "requirement_id": "fc_iptb", "status": "checked"}
+    record = tables["UploadsTable"].get_item(Key={"upload_id": upload_id})["Item"]
+    assert record["status"] == "pending" and record["checked_etag"] and record["checked_at"]
+    assert _submit_with(citizen, upload_id).status == 201
+
+
+def test_checking_an_upload_that_was_never_issued_is_a_404_and_one_never_posted_is_missing(citizen):
+    # Given a ticket whose file never came, and an id never issued
+    ticket = citizen.ask_upload(ONE_DOCUMENT_SERVICE, "fc_iptb").body
+    # When / Then
+    assert _check(citizen, "0" * 32).status == 404
+    never_posted = _check(citizen, ticket["upload_id"])
+    assert never_posted.status == 422 and never_posted.body["error"]["details"][0]["code"] == "upload_missing"
