@@ -11,10 +11,11 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.issue import officer_routes
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
 
-ROUTERS: list[Any] = []
+ROUTERS: list[Any] = [officer_routes.router]
 
 app = create_resolver()
 for _router in ROUTERS:
