@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.api import json_response
 from functions.shared.applications import Status
 from functions.shared.auth import officer_claims, require_group
@@ -27,13 +27,27 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 def review_queue(
     status: Annotated[Status, Query()] = Status.SUBMITTED,
     service_id: Annotated[str | None, Query(pattern=SERVICE_ID)] = None,
+    overdue: Annotated[Literal["yes", "no"] | None, Query(description="hanya yang lewat tenggat / only overdue")] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=128, description="pemegang, atau none / holder, or none for unclaimed")
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response[ApplicationQueue]:
-    """List applications in one status, the longest-waiting first."""
+    """List applications in one status, the longest-waiting first, with due dates and who holds each."""
     require_group(officer_claims(router.current_event))
-    table = aws.table(get_settings().applications_table)
-    page = list_applications(table, status, service_id, cursor, limit)
+    settings = get_settings()
+    page = list_applications(
+        aws.table(settings.applications_table),
+        aws.table(settings.catalogue_table),
+        status,
+        service_id,
+        cursor,
+        limit,
+        clock.today(),
+        assignee=assignee,
+        overdue=overdue,
+    )
     return json_response(200, ApplicationQueue.model_validate(page).model_dump(mode="json"))
 
 

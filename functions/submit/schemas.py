@@ -240,13 +240,21 @@ class ApplicationSummary(_Output):
 
     id: str
     service_id: str
+    service_name_id: str
+    service_name_en: str
     status: Status
+    version: int
     channel: str
     applicant_name: str
     nik_masked: str
     documents: int
     submitted_at: str
     updated_at: str
+    assignee: str | None = None
+    sla_days: int
+    due_date: str
+    age_days: int
+    overdue: bool
 
 
 class ApplicationQueue(_Output):
