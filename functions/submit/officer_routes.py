@@ -27,7 +27,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 def review_queue(
     status: Annotated[Status, Query()] = Status.SUBMITTED,
     service_id: Annotated[str | None, Query(pattern=SERVICE_ID)] = None,
-    overdue: Annotated[Literal["yes", "no"] | None, Query(description="hanya yang lewat tenggat / only overdue")] = None,
+    overdue: Annotated[Literal["yes", "no"] | None, Query(description="lewat tenggat / overdue")] = None,
     assignee: Annotated[
         str | None, Query(max_length=128, description="pemegang, atau none / holder, or none for unclaimed")
     ] = None,
