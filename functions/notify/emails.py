@@ -77,7 +77,7 @@ _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 _NOTHING = "—"
 
 # The page each family of events links back to (the fact that names the thing on it: LINKED_FAMILIES).
-_PAGES = {"application": "track.html", "booking": "visit.html"}
+_PAGES = {"application": "track.html", "booking": "visit.html", "consultation": "answer.html"}
 _CONSULTATION_PAGE = "consult.html"
 
 # What mail clients turn into links: a scheme, "www.", a domain name (labels and a top-level name of letters),

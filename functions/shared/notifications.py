@@ -82,6 +82,7 @@ USER_TEXT_FACTS = frozenset({"name", "question"})
 LINKED_FAMILIES: dict[TokenPurpose, str] = {
     TokenPurpose.APPLICATION: "application_id",
     TokenPurpose.BOOKING: "booking_id",
+    TokenPurpose.CONSULTATION: "consultation_id",
 }
 
 _LOOKS_LIKE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")

@@ -226,6 +226,27 @@ class ConsultationView(_Output):
     locale: Locale
     status: str
     created_at: str
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_at: str | None = None
+
+
+class ConsultationAnswerRequest(_Input):
+    """`POST /officer/consultations/{id}/answer`: the officer's answer, e-mailed to the asker."""
+
+    answer: str = Field(min_length=2, max_length=5000)
+
+
+class ConsultationPublicView(_Output):
+    """`GET /consultations/{id}`: the asker's own question, and the answer once there is one."""
+
+    id: str
+    service_id: str | None = None
+    question: str
+    status: str
+    created_at: str
+    answer: str | None = None
+    answered_at: str | None = None
 
 
 class ConsultationList(_Output):
