@@ -11,7 +11,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.issue import officer_routes
+from functions.issue import officer_routes, schedules
+from functions.shared import clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
 
@@ -32,7 +33,9 @@ def handle_issue_job(record: SQSRecord) -> None:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Process issue jobs from SQS, or route an HTTP API event."""
+    """Process issue jobs from SQS, run a scheduled job, or route an HTTP API event."""
+    if "job" in event:
+        return schedules.run_job(event["job"], clock.now())
     if "Records" in event:
         return process_partial_response(event, handle_issue_job, processor, context)
     return app.resolve(event, context)

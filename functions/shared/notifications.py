@@ -47,6 +47,8 @@ class NotificationEvent(StrEnum):
     BOOKING_REMINDER = "booking.reminder"
     CONSULTATION_RECEIVED = "consultation.received"
     CONSULTATION_ANSWERED = "consultation.answered"
+    # To the supervisor (admin), once a day: the applications past their due date.
+    OFFICE_OVERDUE_DIGEST = "office.overdue_digest"
 
 
 # No event needs the person's name: greeting someone by a name nobody checked is how a stranger's text gets
@@ -72,6 +74,8 @@ REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.CONSULTATION_RECEIVED: _CONSULTATION,
     # An officer has read the question and answers it: quoted back, as user text (below).
     NotificationEvent.CONSULTATION_ANSWERED: (*_CONSULTATION, "question", "answer"),
+    # Numbers, services and dates only: no applicant's name or NIK goes into the digest.
+    NotificationEvent.OFFICE_OVERDUE_DIGEST: ("digest_date", "overdue_count", "newly_overdue_count", "overdue"),
 }
 
 # Facts that hold what a member of the public typed: an e-mail shows them escaped, with every link and address

@@ -29,6 +29,8 @@ class Settings(BaseModel):
     access_token_key_id: str = Field("", alias="ACCESS_TOKEN_KEY_ID")
     sender_email: str = Field("no-reply@satupintu.example", alias="SENDER_EMAIL")
     ses_configuration_set: str = Field("", alias="SES_CONFIGURATION_SET")
+    # The supervisor (admin) who gets the daily digest of overdue applications.
+    supervisor_email: str = Field("", alias="SUPERVISOR_EMAIL")
     site_url: str = Field("http://127.0.0.1:3000", alias="SITE_URL")
     # The endpoint boto3 uses for presigned URLs when it differs from the default (local stack).
     aws_endpoint_url: str | None = Field(None, alias="AWS_ENDPOINT_URL")

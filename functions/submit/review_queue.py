@@ -9,15 +9,11 @@ from typing import Any, Literal
 
 from functions.shared.applications import ApplicationRecord, Status
 from functions.shared.catalogue import get_service
-from functions.shared.clock import JAKARTA
+from functions.shared.deadlines import deadline
 from functions.shared.dynamo import from_item
-from functions.shared.working_days import add_working_days, sla_days_of
 from functions.submit.paging import decode_cursor, encode_cursor
 
 _INDEX_KEYS = {"id", "status", "updated_at"}
-# The clock runs while the office has the file; while it is RETURNED it waits on the applicant, and once decided
-# it has stopped.
-CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.SURVEY_SCHEDULED, Status.SURVEYED})
 # `assignee=none` lists the applications nobody holds.
 NOBODY = "none"
 
@@ -25,25 +21,6 @@ NOBODY = "none"
 def mask_nik(nik: str) -> str:
     """Return a NIK with all but its last four digits hidden."""
     return "•" * max(len(nik) - 4, 0) + nik[-4:]
-
-
-def last_submitted_on(record: ApplicationRecord) -> dt.date:
-    """Return the Jakarta day the application was last submitted (a returned one restarts its clock)."""
-    at = next((h.at for h in reversed(record.history) if h.status == Status.SUBMITTED), record.submitted_at)
-    return dt.datetime.fromisoformat(at).astimezone(JAKARTA).date()
-
-
-def deadline(record: ApplicationRecord, service: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
-    """Return ``{sla_days, due_date, age_days, overdue}`` of one application on `today`."""
-    received = last_submitted_on(record)
-    sla_days = sla_days_of(service)
-    due = add_working_days(received, sla_days)
-    return {
-        "sla_days": sla_days,
-        "due_date": due.isoformat(),
-        "age_days": (today - received).days,
-        "overdue": record.status in CLOCK_RUNNING and today > due,
-    }
 
 
 def summarise(record: ApplicationRecord, service: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
