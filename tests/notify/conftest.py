@@ -68,6 +68,17 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
         "question": _QUESTION,
         "answer": "Untuk IUMK, NPWP tidak wajib.\nCukup KTP dan surat keterangan domisili.",
     },
+    NotificationEvent.OFFICE_OVERDUE_DIGEST: {
+        "digest_date": "2026-03-13",
+        "overdue_count": 1,
+        "newly_overdue_count": 1,
+        "overdue": [
+            {
+                "label_id": "SP-2026-000123 — Izin Usaha Mikro Kecil — jatuh tempo 2026-03-12",
+                "label_en": "SP-2026-000123 — Micro and small business permit — due 2026-03-12",
+            }
+        ],
+    },
 }
 
 

@@ -44,6 +44,8 @@ SHOWN_AS = {
     ("start", "en"): "09:30 WIB",
     ("temperature_c", "id"): "37,9 °C",
     ("temperature_c", "en"): "37.9 °C",
+    ("digest_date", "id"): "Jumat, 13 Maret 2026",
+    ("digest_date", "en"): "Friday, 13 March 2026",
 }
 
 EVERY_EVENT_AND_LOCALE = [(event, locale) for event in NotificationEvent for locale in LOCALES]
