@@ -29,6 +29,9 @@ class Settings(BaseModel):
     access_token_key_id: str = Field("", alias="ACCESS_TOKEN_KEY_ID")
     sender_email: str = Field("no-reply@satupintu.example", alias="SENDER_EMAIL")
     ses_configuration_set: str = Field("", alias="SES_CONFIGURATION_SET")
+    # The officers' console signs in at this user pool's app client (both public identifiers).
+    user_pool_id: str = Field("", alias="USER_POOL_ID")
+    user_pool_client_id: str = Field("", alias="USER_POOL_CLIENT_ID")
     # The supervisor (admin) who gets the daily digest of overdue applications.
     supervisor_email: str = Field("", alias="SUPERVISOR_EMAIL")
     site_url: str = Field("http://127.0.0.1:3000", alias="SITE_URL")
