@@ -96,6 +96,7 @@ addMessages({
     "officer.send_answer": "Kirim jawaban",
     "officer.answered": "Jawaban terkirim ke penanya.",
     "officer.due": "Tenggat {date}",
+    "officer.done": "Berhasil",
   },
   en: {
     "officer.title": "Officers' console — Satu Pintu",
@@ -176,12 +177,14 @@ addMessages({
     "officer.send_answer": "Send the answer",
     "officer.answered": "The answer was sent to the person who asked.",
     "officer.due": "Due {date}",
+    "officer.done": "Done",
   },
 });
 applyTranslations();
 
 // ---- Session: in memory only ----------------------------------------------------------------------------------
-const session = { idToken: null, accessToken: null, username: null, groups: [] };
+// `username` is how the API names the officer (the token's username); `display` is what a person reads.
+const session = { idToken: null, accessToken: null, username: null, display: null, groups: [] };
 let config = null;
 let pendingChallenge = null;
 let services = [];
@@ -275,7 +278,8 @@ function signedIn(result) {
   session.idToken = result.IdToken;
   session.accessToken = result.AccessToken;
   const claims = claimsOf(result.IdToken);
-  session.username = claims["cognito:username"] || claims.username || claims.email;
+  session.username = claims.username || claims["cognito:username"] || claims.sub;
+  session.display = claims.email || session.username;
   session.groups = claims["cognito:groups"] || [];
   pendingChallenge = null;
   signinForm.reset();
@@ -283,13 +287,13 @@ function signedIn(result) {
   signinError.replaceChildren();
   document.getElementById("signin").hidden = true;
   document.getElementById("console").hidden = false;
-  document.getElementById("who").textContent = t("officer.signed_in_as", { name: session.username });
+  document.getElementById("who").textContent = t("officer.signed_in_as", { name: session.display });
   route();
 }
 
 document.getElementById("signout").addEventListener("click", () => {
   const accessToken = session.accessToken;
-  Object.assign(session, { idToken: null, accessToken: null, username: null, groups: [] });
+  Object.assign(session, { idToken: null, accessToken: null, username: null, display: null, groups: [] });
   // Ends the session at Cognito too; the page forgets the tokens whatever the answer.
   if (accessToken && config) cognito("GlobalSignOut", { AccessToken: accessToken }).catch(() => {});
   document.getElementById("console").hidden = true;
@@ -435,6 +439,15 @@ async function loadDetail(id, notice = null) {
   }
 }
 
+function successBanner(text) {
+  return h(
+    "div",
+    { class: "notification-banner notification-banner--success", role: "status" },
+    h("div", { class: "notification-banner__header" }, t("officer.done")),
+    h("div", { class: "notification-banner__content" }, h("p", {}, text)),
+  );
+}
+
 function summaryRow(key, ...value) {
   return h("div", { class: "summary-list__row" }, h("dt", { class: "summary-list__key" }, key), h("dd", { class: "summary-list__value" }, ...value));
 }
@@ -449,7 +462,7 @@ function drawDetail(a, notice) {
   if (holder && (mine || isAdmin)) claimButtons.push(claimButton(a, "release", "officer.release", "button--secondary"));
   if (holder && !mine && isAdmin) claimButtons.push(claimButton(a, "claim", "officer.takeover", "button--warning", true));
   detailEl.replaceChildren(
-    notice ? h("div", { class: "notification-banner notification-banner--success", role: "status" }, notice) : null,
+    notice ? successBanner(notice) : null,
     heading,
     h(
       "dl",
@@ -681,7 +694,7 @@ function consultationCard(c) {
     event.preventDefault();
     try {
       await officerApi(`/officer/consultations/${encodeURIComponent(c.id)}/answer`, { method: "POST", body: { answer: form.answer.value.trim() } });
-      form.replaceChildren(h("p", { class: "notification-banner notification-banner--success", role: "status" }, `${c.id}: ${t("officer.answered")}`));
+      form.replaceChildren(successBanner(`${c.id}: ${t("officer.answered")}`));
     } catch (error) {
       showError(status, error);
     }
@@ -691,7 +704,7 @@ function consultationCard(c) {
 
 onLangChange(() => {
   fillFilters();
-  if (session.username) document.getElementById("who").textContent = t("officer.signed_in_as", { name: session.username });
+  if (session.username) document.getElementById("who").textContent = t("officer.signed_in_as", { name: session.display });
   route();
 });
 loadServices();
