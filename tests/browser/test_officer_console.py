@@ -48,7 +48,7 @@ def test_officer_claims_returns_and_approves_and_the_citizen_sees_approved(
     # Given a citizen's application
     service = citizen_api.simplest_service(min_required=1)
     receipt = citizen_api.apply(service, citizen_files)
-    asked = [r for r in service["requirements"] if r["required"]][0]
+    asked = next(r for r in service["requirements"] if r["required"])
 
     # When the officer signs in and finds it in the queue
     sign_in(page, local_stack)
@@ -60,7 +60,9 @@ def test_officer_claims_returns_and_approves_and_the_citizen_sees_approved(
 
     # Then the detail shows the document behind a short-lived link, and nobody holds it yet
     expect(page.locator("#detail-heading")).to_contain_text(receipt["id"], timeout=API_WAIT_MS)
-    expect(page.get_by_role("link", name=re.compile("^Buka "))).to_have_attribute("href", re.compile("X-Amz-Expires=300"))
+    expect(page.get_by_role("link", name=re.compile("^Buka "))).to_have_attribute(
+        "href", re.compile("X-Amz-Expires=300")
+    )
 
     # When the officer claims it, starts the review and returns it for one document
     page.get_by_role("button", name="Ambil permohonan ini").click()
