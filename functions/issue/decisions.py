@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from functions.shared import aws, clock
+from functions.shared import aws, clock, stats
 from functions.shared.access_tokens import TokenPurpose
 from functions.shared.applications import (
     ApplicationRecord,
@@ -29,6 +29,7 @@ from functions.shared.applications import (
 )
 from functions.shared.auth import ADMIN_GROUP
 from functions.shared.catalogue import get_service
+from functions.shared.deadlines import deadline
 from functions.shared.errors import Conflict, NotFound, Unprocessable
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
@@ -37,6 +38,8 @@ from functions.shared.settings import get_settings
 Action = Literal["start_review", "approve", "reject", "return", "schedule_survey", "record_survey"]
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 ISSUE_JOB = "issue_document"
+# The decisions that end the office's clock, counted for the public "on time %".
+DECIDED = frozenset({Status.APPROVED, Status.REJECTED})
 # Sending a job is tried this many times before it is left on the item for the relay.
 _JOB_SEND_ATTEMPTS = 3
 # The relay leaves younger approvals alone: their officer's request is most likely still queueing the job.
@@ -276,6 +279,10 @@ def decide(
         changes["pending_issue_job"] = job
     notification = _notification(record, service, plan, step)
     outbox = [outbox_put(notification, office.notification_outbox_table, now)] if notification else []
+    if plan.to_status in DECIDED:
+        # The "on time %" moves with the decision, in its transaction (its own stats item: no clash with counters).
+        on_time = not deadline(record, service, clock.today(now))["overdue"]
+        outbox += stats.decision_updates(office.tables.stats, record.service_id, on_time)
     updated = transition(
         office.db,
         office.tables,

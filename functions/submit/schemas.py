@@ -186,9 +186,13 @@ class DayCounters(_Output):
 
 
 class ServiceCounters(TotalCounters):
-    """The same figures for one service."""
+    """The same figures for one service, and how many of its decisions came within its time standard."""
 
     service_id: str
+    decided: int = 0
+    decided_on_time: int = 0
+    # None until the service has a decision.
+    on_time_percent: float | None = None
 
 
 class Statistics(_Output):

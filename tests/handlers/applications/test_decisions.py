@@ -269,3 +269,19 @@ def test_an_unknown_application_is_a_404(api, catalogue):
     answer = decide(api, "SP-2611-ZZZZZZ", action="start_review")
     # Then
     assert answer.status == 404
+
+
+def test_the_public_statistics_count_decisions_made_within_the_time_standard(api, citizen):
+    # Given: two applications submitted on Monday 2 November (due 14 working days later, on the 20th)
+    with time_machine.travel(MONDAY, tick=False):
+        on_time, late = (citizen.submit(citizen.body()).body["id"] for _ in range(2))
+        for application_id in (on_time, late):
+            decide(api, application_id, action="start_review")
+        # When one is approved on time and the other rejected after its due date
+        decide(api, on_time, action="approve")
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA), tick=False):
+        decide(api, late, action="reject", reason="Tidak memenuhi syarat")
+        stats = api.get("/api/stats", query={"from": "2026-11-01", "to": "2026-11-30"}).body
+    # Then: no personal data, only the counts and the share
+    (service,) = [s for s in stats["by_service"] if s["service_id"] == "iptb_legalisasi"]
+    assert (service["decided"], service["decided_on_time"], service["on_time_percent"]) == (2, 1, 50.0)
