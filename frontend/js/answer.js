@@ -55,9 +55,12 @@ function draw() {
     h("h2", { class: "heading-m" }, t("answer.question")),
     h("blockquote", { class: "inset-text" }, c.question),
     h("h2", { class: "heading-m" }, t("answer.answer")),
-    c.answer
-      ? [h("p", { class: "hint" }, t("answer.answered_at", { date: formatDateTime(c.answered_at) })), h("div", { class: "panel-answer" }, ...c.answer.split("\n").map((line) => h("p", {}, line)))]
-      : h("p", { class: "inset-text" }, t("answer.waiting")),
+    ...(c.answer
+      ? [
+          h("p", { class: "hint" }, t("answer.answered_at", { date: formatDateTime(c.answered_at) })),
+          h("div", { class: "answer__text" }, ...c.answer.split("\n").map((line) => h("p", {}, line))),
+        ]
+      : [h("p", { class: "inset-text" }, t("answer.waiting"))]),
     h("p", {}, h("a", { href: "consult.html" }, t("answer.ask"))),
   );
 }

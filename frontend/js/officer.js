@@ -462,7 +462,7 @@ function drawDetail(a, notice) {
   if (holder && (mine || isAdmin)) claimButtons.push(claimButton(a, "release", "officer.release", "button--secondary"));
   if (holder && !mine && isAdmin) claimButtons.push(claimButton(a, "claim", "officer.takeover", "button--warning", true));
   detailEl.replaceChildren(
-    notice ? successBanner(notice) : null,
+    ...(notice ? [successBanner(notice)] : []),
     heading,
     h(
       "dl",

@@ -1,8 +1,10 @@
 """The officers' console on the local stack: sign in at Cognito, claim, return, approve; the citizen sees it all."""
 
 import re
+import time
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -60,6 +62,7 @@ def test_officer_claims_returns_and_approves_and_the_citizen_sees_approved(
 
     # Then the detail shows the document behind a short-lived link, and nobody holds it yet
     expect(page.locator("#detail-heading")).to_contain_text(receipt["id"], timeout=API_WAIT_MS)
+    expect(page.locator("#detail")).not_to_contain_text("null")
     expect(page.get_by_role("link", name=re.compile("^Buka "))).to_have_attribute(
         "href", re.compile("X-Amz-Expires=300")
     )
@@ -118,3 +121,43 @@ def test_signing_out_forgets_the_session_and_a_wrong_password_is_told(page: Page
     # Then the console is hidden and nothing is kept in storage
     expect(page.locator("#console")).to_be_hidden()
     assert page.evaluate("() => localStorage.length + sessionStorage.length") <= 1  # the language choice at most
+
+
+def test_an_officer_answers_a_question_and_the_asker_reads_it_from_the_emails_link(page: Page, local_stack, axe):
+    # Given a question sent through the public API
+    question = "Apakah SKTM bisa diurus di kelurahan tempat saya tinggal sekarang?"
+    asked = requests.post(
+        f"{local_stack.api_url}/consultations",
+        json={"name": "Budi", "email": "budi.tanya@example.com", "service_id": "sktm", "question": question},
+        timeout=60,
+    )
+    consultation_id = asked.json()["id"]
+
+    # When the officer answers it in the console
+    sign_in(page, local_stack)
+    page.locator("#tab-consultations").click()
+    card = page.locator("form.consultation", has_text=consultation_id)
+    expect(card).to_contain_text(question, timeout=API_WAIT_MS)
+    axe(page)
+    card.get_by_label("Jawaban").fill("Bisa, bawa KTP dan KK ke kelurahan domisili.")
+    card.get_by_role("button", name="Kirim jawaban").click()
+    expect(page.locator(".notification-banner--success", has_text=consultation_id)).to_be_visible(timeout=API_WAIT_MS)
+
+    # Then the answer e-mail's link opens the question's page with the answer
+    mails: list[dict] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        mails = [
+            m
+            for m in requests.get(local_stack.mailbox_url + ".json", timeout=10).json()
+            if "budi.tanya@example.com" in m["to"] and consultation_id in m["subject"] and "answer.html" in m["text"]
+        ]
+        if len(mails) >= 2:
+            break
+        time.sleep(1)
+    link = re.search(r"https?://\S+/answer\.html#\S+", mails[-1]["text"]).group(0)
+    page.goto(link)
+    expect(page.locator("#answer")).to_contain_text("Bisa, bawa KTP dan KK", timeout=API_WAIT_MS)
+    expect(page.locator("#answer")).to_contain_text(question)
+    assert "token" not in page.url
+    axe(page)
