@@ -1,8 +1,8 @@
 """Issue function: officer decisions, the issuing worker, verification and revocation.
 
-Its HTTP routes and the issuing worker arrive with the documents capability; until then nothing
-puts a job on the issue-jobs queue, and a job that does arrive is failed so it is retried and
-then kept in the dead-letter queue (with its alarm) rather than dropped.
+Approvals put jobs on the issue-jobs queue; the issuing worker arrives with the documents capability,
+and until then a job that arrives is failed so it is retried and then kept in the dead-letter queue
+(with its alarm) rather than dropped.
 """
 
 from typing import Any
