@@ -40,6 +40,21 @@ RequirementId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 ISSUE_JOB = "issue_document"
 # The decisions that end the office's clock, counted for the public "on time %".
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED})
+# What the applicant is told about each way of surveying (shown as $survey_how in the e-mail's language).
+SURVEY_HOW = {
+    "on_site": {
+        "survey_how_id": "Petugas kami akan datang ke lokasi. Pastikan lokasi dapat dimasuki dan ada yang menemui "
+        "petugas. Petugas membawa tanda pengenal resmi. Peninjauan ini tidak dipungut biaya.",
+        "survey_how_en": "Our officers will visit the site. Please make sure it is accessible and someone is there "
+        "to meet them. Officers carry official identification. The survey is free of charge.",
+    },
+    "remote": {
+        "survey_how_id": "Peninjauan dilakukan dari jarak jauh: petugas akan menghubungi Anda untuk meminta foto "
+        "lokasi yang memuat penanda lokasi (geotag) atau video lokasi. Peninjauan ini tidak dipungut biaya.",
+        "survey_how_en": "The survey is done remotely: an officer will contact you for geotagged photos or a video "
+        "of the site. The survey is free of charge.",
+    },
+}
 # Sending a job is tried this many times before it is left on the item for the relay.
 _JOB_SEND_ATTEMPTS = 3
 # The relay leaves younger approvals alone: their officer's request is most likely still queueing the job.
@@ -222,7 +237,7 @@ def plan_decision(
         survey_date = request.survey_date.isoformat() if request.survey_date else None
         changes["survey"] = {"date": survey_date, "mode": request.survey_mode}
         event = NotificationEvent.APPLICATION_SURVEY_SCHEDULED
-        facts = {"survey_date": survey_date, "survey_mode": request.survey_mode}
+        facts = {"survey_date": survey_date, "survey_mode": request.survey_mode, **SURVEY_HOW[request.survey_mode]}
         note = note or f"{request.survey_mode} {survey_date}"
     elif action == "record_survey":
         to_status = Status.SURVEYED

@@ -61,7 +61,8 @@ _CONSULTATION = ("consultation_id", "service_name_id", "service_name_en")
 REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.APPLICATION_SUBMITTED: (*_APPLICATION, "submitted_at"),
     NotificationEvent.APPLICATION_RETURNED: (*_APPLICATION, "missing_requirements", "note"),
-    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: (*_APPLICATION, "survey_date"),
+    # How the survey is done (a visit, or photos and video from the applicant), in both languages.
+    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: (*_APPLICATION, "survey_date", "survey_how_id", "survey_how_en"),
     NotificationEvent.APPLICATION_APPROVED: _APPLICATION,
     NotificationEvent.APPLICATION_ISSUED: (*_APPLICATION, "document_number", "valid_until"),
     NotificationEvent.APPLICATION_REJECTED: (*_APPLICATION, "reason"),

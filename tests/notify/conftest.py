@@ -49,7 +49,12 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
         ],
         "note": "Pindai akta dalam warna.",
     },
-    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: {**_APPLICATION, "survey_date": "2026-03-20"},
+    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: {
+        **_APPLICATION,
+        "survey_date": "2026-03-20",
+        "survey_how_id": "Petugas kami akan datang ke lokasi.",
+        "survey_how_en": "Our officers will visit the site.",
+    },
     NotificationEvent.APPLICATION_APPROVED: dict(_APPLICATION),
     NotificationEvent.APPLICATION_ISSUED: {
         **_APPLICATION,

@@ -170,8 +170,10 @@ def test_a_survey_service_cannot_be_approved_before_a_passed_survey(api, citizen
     assert surveyed.body["survey"]["result"] == "passed"
     assert approved.status == 200 and approved.body["status"] == "APPROVED"
     with on_monday():
-        events = [m["event"] for m in queued() if m["event"] != "application.submitted"]
-    assert events == ["application.survey_scheduled", "application.approved"]
+        messages = [m for m in queued() if m["event"] != "application.submitted"]
+    assert [m["event"] for m in messages] == ["application.survey_scheduled", "application.approved"]
+    # a remote survey tells the applicant no one will visit, but photos or a video are asked for
+    assert "geotag" in messages[0]["facts"]["survey_how_id"] and "remotely" in messages[0]["facts"]["survey_how_en"]
     assert [h[0] for h in history(api, tables, application_id)] == [
         "SUBMITTED",
         "IN_REVIEW",
