@@ -384,7 +384,7 @@ function queueRow(a) {
       formatDate(a.due_date),
       a.overdue ? [" ", h("strong", { class: "tag", dataset: { status: "REJECTED" } }, t("officer.overdue"))] : null,
     ),
-    h("td", {}, a.assignee || t("officer.nobody_holds")),
+    h("td", {}, a.assignee_name || a.assignee || t("officer.nobody_holds")),
     h("td", {}, statusTag(a.status)),
   );
 }
@@ -476,7 +476,7 @@ function drawDetail(a, notice) {
         formatDate(a.due_date),
         a.overdue ? [" ", h("strong", { class: "tag", dataset: { status: "REJECTED" } }, t("officer.overdue"))] : null,
       ),
-      summaryRow(t("officer.held_by"), holder || t("officer.nobody_holds")),
+      summaryRow(t("officer.held_by"), a.assignee?.name || holder || t("officer.nobody_holds")),
     ),
     h("div", { class: "button-group" }, claimButtons),
     h("h3", { class: "heading-m" }, t("officer.documents")),

@@ -72,7 +72,7 @@ def claim(
                     "Hanya admin yang dapat mengambil alih permohonan.",
                     "Only an admin can take over an application.",
                 )
-        assignee = {"username": officer.username, "since": timestamp(now)}
+        assignee = officer.holding(timestamp(now))
     try:
         # The version guard: whoever claimed between our read and this write wins, and we answer 409.
         applications.update_item(

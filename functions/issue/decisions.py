@@ -83,11 +83,17 @@ class Officer:
 
     username: str
     is_admin: bool = False
+    # What people read (the token's e-mail); the username stays the stable identity in the history.
+    email: str | None = None
 
     @property
     def actor(self) -> str:
         """Return how the history names this officer."""
         return f"officer:{self.username}"
+
+    def holding(self, since: str) -> dict[str, str]:
+        """Return the application's `assignee` when this officer holds it from `since`."""
+        return {"username": self.username, "name": self.email or self.username, "since": since}
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,7 @@ def plan_decision(
     if action == "start_review":
         to_status = Status.IN_REVIEW
         if not record.assignee:
-            changes["assignee"] = {"username": officer.username, "since": timestamp(now)}
+            changes["assignee"] = officer.holding(timestamp(now))
     elif action == "return":
         to_status = Status.RETURNED
         labels, errors = _requirement_labels(service, request.missing_requirements)

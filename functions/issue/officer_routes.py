@@ -53,7 +53,12 @@ def _officer() -> decisions.Officer:
     """Return the caller from the token's claims (401 without one, 403 without the officer group)."""
     token_claims = officer_claims(router.current_event)
     username = require_group(token_claims)
-    return decisions.Officer(username=username, is_admin=decisions.is_admin(groups_of(token_claims)))
+    email = token_claims.get("email")
+    return decisions.Officer(
+        username=username,
+        is_admin=decisions.is_admin(groups_of(token_claims)),
+        email=str(email) if email else None,
+    )
 
 
 def _state(record: ApplicationRecord) -> dict[str, Any]:

@@ -39,6 +39,7 @@ def summarise(record: ApplicationRecord, service: dict[str, Any] | None, today: 
         "submitted_at": record.submitted_at,
         "updated_at": record.updated_at,
         "assignee": (record.assignee or {}).get("username"),
+        "assignee_name": (record.assignee or {}).get("name"),
         **deadline(record, service, today),
     }
 

@@ -276,6 +276,8 @@ class ApplicationSummary(_Output):
     submitted_at: str
     updated_at: str
     assignee: str | None = None
+    # The holder as people read them (their e-mail), beside the stable username.
+    assignee_name: str | None = None
     sla_days: int
     due_date: str
     age_days: int

@@ -70,6 +70,7 @@ def test_officer_claims_returns_and_approves_and_the_citizen_sees_approved(
     # When the officer claims it, starts the review and returns it for one document
     page.get_by_role("button", name="Ambil permohonan ini").click()
     expect(page.get_by_role("button", name="Lepaskan")).to_be_visible(timeout=API_WAIT_MS)
+    expect(page.locator("#detail")).to_contain_text(f"Dipegang oleh{local_stack.info['officer']['username']}")
     decide(page, "Mulai periksa")
     expect(page.locator(".notification-banner--success")).to_contain_text("Sedang diperiksa", timeout=API_WAIT_MS)
     page.get_by_label("Kembalikan untuk dilengkapi").check()

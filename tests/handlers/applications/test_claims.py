@@ -91,3 +91,19 @@ def test_claims_need_the_officer_group(api, application_id):
     # Then
     assert without_token.status == 401
     assert citizen_token.status == 403
+
+
+def test_the_holder_is_named_by_their_e_mail_and_kept_by_their_stable_username(api, tables, application_id):
+    # Given: a pool that names users by a generated id, with the e-mail as a claim
+    token = {
+        "cognito:username": "54b8a5bf-dd0b-4d01",
+        "email": "petugas@satupintu.local",
+        "cognito:groups": ["officer"],
+    }
+    # When
+    answer = claim(api, application_id, token)
+    # Then
+    assert answer.body["assignee"]["username"] == "54b8a5bf-dd0b-4d01"
+    assert answer.body["assignee"]["name"] == "petugas@satupintu.local"
+    row = api.get("/api/officer/applications", claims=OFFICER).body["applications"][0]
+    assert (row["assignee"], row["assignee_name"]) == ("54b8a5bf-dd0b-4d01", "petugas@satupintu.local")
