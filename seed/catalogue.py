@@ -74,9 +74,10 @@ def load_services() -> list[dict[str, Any]]:
 
 
 def load_holidays() -> list[dict[str, str]]:
-    """Return the 2026 national holidays and collective-leave days from holidays_2026.json."""
-    with (SEED_DIR / "holidays_2026.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    """Return the 2026 national holidays and collective-leave days (kept with the functions, which count deadlines)."""
+    from functions.shared.working_days import load_holidays as holidays_of_the_functions
+
+    return holidays_of_the_functions()
 
 
 def build_sites() -> list[dict[str, Any]]:

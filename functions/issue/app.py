@@ -1,8 +1,9 @@
 """Issue function: officer decisions, the issuing worker, verification and revocation.
 
-HTTP events go to the routers; SQS batches from the issue-jobs queue go to the issuing worker
-(functions/issue/issuing.py), each job reported back on its own when it fails, so SQS retries it and
-after five receives keeps it in the dead-letter queue (with its alarm) rather than dropping it.
+HTTP events go to the routers (officers' decisions, verification and revocation); SQS batches from the
+issue-jobs queue go to the issuing worker (functions/issue/issuing.py), each job reported back on its own
+when it fails, so SQS retries it and after five receives keeps it in the dead-letter queue (with its alarm);
+scheduled events run the deadlines and the relay of issue jobs (functions/issue/schedules.py).
 """
 
 from functools import cache
@@ -10,13 +11,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.issue import document_routes
+from functions.issue import document_routes, officer_routes
 from functions.shared import aws, clock
 from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_link_settings
 
-ROUTERS: list[Any] = [document_routes.router]
+ROUTERS: list[Any] = [document_routes.router, officer_routes.router]
 
 
 @cache
@@ -75,7 +76,11 @@ def handle_issue_job(record: SQSMessage) -> None:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Process issue jobs from SQS, or route an HTTP API event."""
+    """Process issue jobs from SQS, run a scheduled job, or route an HTTP API event."""
+    if "job" in event:
+        from functions.issue import schedules
+
+        return schedules.run_job(event["job"], clock.now())
     if "Records" in event:
         # A job that fails is reported as a batch item failure even when the whole batch failed: the
         # dead-letter queue's alarm is what speaks for jobs that stay stuck (as in the notify function).

@@ -77,7 +77,7 @@ _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 _NOTHING = "—"
 
 # The page each family of events links back to (the fact that names the thing on it: LINKED_FAMILIES).
-_PAGES = {"application": "track.html", "booking": "visit.html"}
+_PAGES = {"application": "track.html", "booking": "visit.html", "consultation": "answer.html", "office": "officer.html"}
 _CONSULTATION_PAGE = "consult.html"
 
 # What mail clients turn into links: a scheme, "www.", a domain name (labels and a top-level name of letters),
@@ -298,6 +298,9 @@ def link_for(notification: Notification, site_url: str, access_token: str | None
     family = notification.event.value.split(".", 1)[0]
     if family not in _PAGES:
         return f"{base}/{_CONSULTATION_PAGE}"
+    if family not in LINKED_FAMILIES:
+        # The officers' own pages: they sign in, so the link carries nothing.
+        return f"{base}/{_PAGES[family]}"
     id_fact = LINKED_FAMILIES[family]
     fragment = f"id={quote(str(notification.facts[id_fact]), safe='')}"
     if access_token and notification.link_access is not None:

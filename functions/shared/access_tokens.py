@@ -21,6 +21,8 @@ class TokenPurpose(StrEnum):
 
     APPLICATION = "application"
     BOOKING = "booking"
+    # Reads one's own question and the officer's answer.
+    CONSULTATION = "consultation"
 
 
 # 256 bits from KMS, written as 43 URL-safe characters.
@@ -30,6 +32,7 @@ class TokenPurpose(StrEnum):
 _PREFIX = {
     TokenPurpose.APPLICATION: "application-access-token:v1:",
     TokenPurpose.BOOKING: "booking-access-token:v1:",
+    TokenPurpose.CONSULTATION: "consultation-access-token:v1:",
 }
 # Compared against when there is no application, so an unknown id costs the same as a wrong token.
 _NO_HASH = hashlib.sha256(b"no application").hexdigest()

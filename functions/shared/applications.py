@@ -119,6 +119,12 @@ class ApplicationRecord(_Stored):
     history: list[HistoryEntry]
     # Requirement ids an officer asked for when returning the application; empty otherwise.
     missing_requirements: list[str] = []
+    # The officer who holds (claimed) the application: {username, since}; None while nobody does.
+    assignee: dict[str, str] | None = None
+    # A field survey: {date, mode (on_site | remote), result (passed | failed), notes}.
+    survey: dict[str, str | None] | None = None
+    # An approval's issue job until it is queued (functions/issue/decisions.py).
+    pending_issue_job: dict[str, str] | None = None
     access_token_hash: str | None = None
     submitted_at: str
     updated_at: str

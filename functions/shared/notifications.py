@@ -49,6 +49,8 @@ class NotificationEvent(StrEnum):
     BOOKING_REMINDER = "booking.reminder"
     CONSULTATION_RECEIVED = "consultation.received"
     CONSULTATION_ANSWERED = "consultation.answered"
+    # To the supervisor (admin), once a day: the applications past their due date.
+    OFFICE_OVERDUE_DIGEST = "office.overdue_digest"
 
 
 # No event needs the person's name: greeting someone by a name nobody checked is how a stranger's text gets
@@ -61,7 +63,8 @@ _CONSULTATION = ("consultation_id", "service_name_id", "service_name_en")
 REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.APPLICATION_SUBMITTED: (*_APPLICATION, "submitted_at"),
     NotificationEvent.APPLICATION_RETURNED: (*_APPLICATION, "missing_requirements", "note"),
-    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: (*_APPLICATION, "survey_date"),
+    # How the survey is done (a visit, or photos and video from the applicant), in both languages.
+    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: (*_APPLICATION, "survey_date", "survey_how_id", "survey_how_en"),
     NotificationEvent.APPLICATION_APPROVED: _APPLICATION,
     NotificationEvent.APPLICATION_ISSUED: (*_APPLICATION, "document_number", "valid_until"),
     NotificationEvent.APPLICATION_REJECTED: (*_APPLICATION, "reason"),
@@ -75,6 +78,8 @@ REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.CONSULTATION_RECEIVED: _CONSULTATION,
     # An officer has read the question and answers it: quoted back, as user text (below).
     NotificationEvent.CONSULTATION_ANSWERED: (*_CONSULTATION, "question", "answer"),
+    # Numbers, services and dates only: no applicant's name or NIK goes into the digest.
+    NotificationEvent.OFFICE_OVERDUE_DIGEST: ("digest_date", "overdue_count", "newly_overdue_count", "overdue"),
 }
 
 # Facts that hold what a member of the public typed: an e-mail shows them escaped, with every link and address
@@ -85,6 +90,7 @@ USER_TEXT_FACTS = frozenset({"name", "question"})
 LINKED_FAMILIES: dict[TokenPurpose, str] = {
     TokenPurpose.APPLICATION: "application_id",
     TokenPurpose.BOOKING: "booking_id",
+    TokenPurpose.CONSULTATION: "consultation_id",
 }
 
 _LOOKS_LIKE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")

@@ -53,6 +53,16 @@ class LinkSettings(Settings):
     site_url: Name = Field(alias="SITE_URL")
 
 
+class IssueSettings(LinkSettings):
+    """What the issue function is given besides: the officers' user pool, and who gets the overdue digest."""
+
+    # The officers' console signs in at this user pool's app client (both public identifiers).
+    user_pool_id: Name = Field(alias="USER_POOL_ID")
+    user_pool_client_id: Name = Field(alias="USER_POOL_CLIENT_ID")
+    # The supervisor (admin) who gets the daily digest of overdue applications; empty: no digest is sent.
+    supervisor_email: str = Field("", alias="SUPERVISOR_EMAIL")
+
+
 class NotifySettings(LinkSettings):
     """What the notify function is given besides: who it sends as."""
 
@@ -89,6 +99,15 @@ def get_link_settings() -> LinkSettings:
 
 
 @cache
+def get_issue_settings() -> IssueSettings:
+    """Return the issue function's settings.
+
+    :raises MissingSettings: a variable is missing or empty.
+    """
+    return _read(IssueSettings)
+
+
+@cache
 def get_notify_settings() -> NotifySettings:
     """Return the notify function's settings (the common ones and its own).
 
@@ -101,4 +120,5 @@ def reset_settings() -> None:
     """Forget the settings read, so the next call reads the environment again (tests and the local stack)."""
     get_settings.cache_clear()
     get_link_settings.cache_clear()
+    get_issue_settings.cache_clear()
     get_notify_settings.cache_clear()

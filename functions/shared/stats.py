@@ -5,6 +5,8 @@ pk ``DAY`` sk the Jakarta date ``YYYY-MM-DD``. TOTALS and SERVICE hold ``submitt
 application ever received) and the current count in each bucket (``new``, ``in_process``,
 ``returned``, ``issued``, ``rejected``), so submitted = new + in_process + returned + issued +
 rejected. DAY holds what happened that day: ``submitted``, ``issued``, ``rejected``, ``returned``.
+pk ``SLA`` sk the service id holds ``decided`` (approved or rejected) and ``decided_on_time`` (by the due
+date of functions/shared/deadlines.py), added in the decision's own transaction: the "on time %" per service.
 Reading them is a handful of key lookups, never a scan of the applications.
 """
 
@@ -20,6 +22,8 @@ DAY_PK = "DAY"
 BUCKETS = ("new", "in_process", "returned", "issued", "rejected")
 TOTAL_COUNTERS = ("submitted", *BUCKETS)
 DAY_COUNTERS = ("submitted", "issued", "rejected", "returned")
+SLA_PK = "SLA"
+SLA_COUNTERS = ("decided", "decided_on_time")
 
 
 def counter_updates(
@@ -35,6 +39,17 @@ def counter_updates(
     if day_events:
         items.append(_add(table_name, DAY_PK, day, day_events))
     return items
+
+
+def decision_updates(table_name: str, service_id: str, on_time: bool) -> list[dict[str, Any]]:
+    """Return the TransactWriteItems entry that counts one decided application of a service, on time or late."""
+    return [_add(table_name, SLA_PK, service_id, {"decided": 1, "decided_on_time": 1 if on_time else 0})]
+
+
+def _on_time(item: dict[str, Any] | None) -> dict[str, Any]:
+    counts = _counters(item, SLA_COUNTERS)
+    percent = round(100 * counts["decided_on_time"] / counts["decided"], 1) if counts["decided"] else None
+    return {**counts, "on_time_percent": percent}
 
 
 def _add(table_name: str, pk: str, sk: str, deltas: dict[str, int]) -> dict[str, Any]:
@@ -71,8 +86,9 @@ def read_statistics(table: Any, date_from: dt.date, date_to: dt.date) -> dict[st
     while day <= date_to:
         by_day.append({"date": day.isoformat(), **days.get(day.isoformat(), dict.fromkeys(DAY_COUNTERS, 0))})
         day += dt.timedelta(days=1)
+    sla = {item["sk"]: item for item in query_all(table, KeyConditionExpression=Key("pk").eq(SLA_PK))}
     by_service = [
-        {"service_id": item["sk"], **_counters(item, TOTAL_COUNTERS)}
+        {"service_id": item["sk"], **_counters(item, TOTAL_COUNTERS), **_on_time(sla.get(item["sk"]))}
         for item in query_all(table, KeyConditionExpression=Key("pk").eq(SERVICE_PK))
     ]
     return {"totals": totals, "by_day": by_day, "by_service": by_service}

@@ -4,14 +4,16 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from functions.shared import aws, clock
+from functions.shared.access_tokens import bearer_token
 from functions.shared.api import json_response
+from functions.shared.errors import Unauthorized
 from functions.shared.rate_limits import RateLimiter, client_of
 from functions.shared.settings import get_settings
-from functions.submit.consultations import open_consultation
-from functions.submit.schemas import ConsultationReceipt, ConsultationRequest, created
+from functions.submit.consultations import open_consultation, read_consultation
+from functions.submit.schemas import ConsultationPublicView, ConsultationReceipt, ConsultationRequest, created
 
 router = Router()
 
@@ -37,3 +39,26 @@ def ask(consultation: Annotated[ConsultationRequest, Body()]) -> Response[Consul
         client=client_of(event.headers, event.request_context.http.source_ip),
     )
     return json_response(201, {"id": consultation_id})
+
+
+@router.get(
+    "/api/consultations/<consultation_id>",
+    summary="Pertanyaan dan jawabannya / Your question and its answer",
+    tags=["consultations"],
+)
+def own_consultation(
+    consultation_id: Annotated[str, Path(max_length=32, description="Nomor konsultasi / number, e.g. KS-2611-7K3M9Q")],
+) -> Response[ConsultationPublicView]:
+    """Show the asker (holding the e-mailed link's token) their question and the officer's answer."""
+    token = bearer_token(router.current_event.headers.get("authorization"))
+    if token is None:
+        raise Unauthorized()
+    settings = get_settings()
+    view = read_consultation(
+        aws.table(settings.consultations_table),
+        aws.client("kms"),
+        settings.access_token_key_id,
+        consultation_id.strip().upper(),
+        token,
+    )
+    return json_response(200, ConsultationPublicView.model_validate(view).model_dump(mode="json"))

@@ -10,8 +10,11 @@ import datetime as dt
 from typing import Any
 
 from functions.shared import aws
+from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token, token_matches
 from functions.shared.applications import new_tracking_number, timestamp
+from functions.shared.catalogue import get_service
 from functions.shared.dynamo import from_item
+from functions.shared.errors import Conflict, NotFound
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import after_commit, logger, metrics
 from functions.shared.rate_limits import EMAILING_REQUESTS, UNVERIFIED_EMAILS, RateLimiter
@@ -23,6 +26,7 @@ from functions.submit.submission import load_service
 GENERAL_TOPIC = {"name_id": "Pertanyaan umum", "name_en": "General question"}
 
 OPEN = "OPEN"
+ANSWERED = "ANSWERED"
 PREFIX = "KS"  # konsultasi
 _ID_ATTEMPTS = 5
 _INDEX_KEYS = {"id", "status", "created_at"}
@@ -107,6 +111,8 @@ def _acknowledgement(item: dict[str, Any], service: dict[str, Any]) -> Notificat
                 "service_name_id": service["name_id"],
                 "service_name_en": service["name_en"],
             },
+            # The link opens the question's own page, where the answer appears (token derived when sent).
+            link_access=TokenPurpose.CONSULTATION,
         )
     except Exception as error:
         logger.error(
@@ -134,4 +140,108 @@ def list_consultations(table: Any, status: str, cursor: str | None, limit: int) 
     return {
         "consultations": [from_item(i) for i in page.get("Items", [])],
         "next_cursor": encode_cursor(page.get("LastEvaluatedKey")),
+    }
+
+
+def _topic(catalogue: Any, item: dict[str, Any]) -> dict[str, Any]:
+    service = get_service(catalogue, item["service_id"]) if item.get("service_id") else None
+    return service or GENERAL_TOPIC
+
+
+def answer_consultation(
+    table: Any,
+    catalogue: Any,
+    sqs: Any,
+    queue_url: str,
+    consultation_id: str,
+    answer: str,
+    *,
+    officer: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Store an officer's answer (OPEN → ANSWERED) with its e-mail in the outbox, queue that; return the item.
+
+    The asker's question is quoted back in the e-mail as user text (escaped and defanged by the notify function).
+
+    :raises NotFound: no such consultation.
+    :raises Conflict: ``already_answered`` (another officer answered first).
+    """
+    from botocore.exceptions import ClientError
+
+    item = table.get_item(Key={"id": consultation_id}, ConsistentRead=True).get("Item")
+    if item is None:
+        raise NotFound("Konsultasi tidak ditemukan.", "No consultation has that number.")
+    if item["status"] != OPEN:
+        raise _already_answered()
+    topic = _topic(catalogue, item)
+    notification = Notification(
+        notification_id=f"{NotificationEvent.CONSULTATION_ANSWERED}:{consultation_id}",
+        event=NotificationEvent.CONSULTATION_ANSWERED,
+        to=item["email"],
+        locale=item.get("locale", "id"),
+        facts={
+            "consultation_id": consultation_id,
+            "service_name_id": topic["name_id"],
+            "service_name_en": topic["name_en"],
+            "question": item["question"],
+            "answer": answer,
+        },
+        link_access=TokenPurpose.CONSULTATION,
+    )
+    at = timestamp(now)
+    update = {
+        "Update": {
+            "TableName": table.name,
+            "Key": {"id": {"S": consultation_id}},
+            "UpdateExpression": "SET #status = :answered, answer = :answer, answered_by = :by, answered_at = :at",
+            # Two officers answering at once: the first wins, the second is told, and one e-mail goes.
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":answered": {"S": ANSWERED},
+                ":open": {"S": OPEN},
+                ":answer": {"S": answer},
+                ":by": {"S": officer},
+                ":at": {"S": at},
+            },
+        }
+    }
+    db = aws.client("dynamodb")
+    try:
+        db.transact_write_items(TransactItems=[update, outbox_put(notification, now=now)])
+    except ClientError as error:
+        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+        if reasons[:1] == ["ConditionalCheckFailed"]:
+            raise _already_answered() from None
+        raise
+    logger.info("consultation answered", extra={"consultation_id": consultation_id})
+    dispatch([notification], sqs, queue_url, db)
+    return {**item, "status": ANSWERED, "answer": answer, "answered_by": officer, "answered_at": at}
+
+
+def _already_answered() -> Conflict:
+    return Conflict(
+        "Konsultasi ini sudah dijawab.", "This consultation has already been answered.", code="already_answered"
+    )
+
+
+def read_consultation(table: Any, kms: Any, key_id: str, consultation_id: str, token: str | None) -> dict[str, Any]:
+    """Return the asker's own view of a consultation: the question, and the answer once there is one.
+
+    The token is derived from the number (as the e-mail's link was), so none is stored anywhere.
+
+    :raises NotFound: no such consultation, or the token is not its own (the same answer for both).
+    """
+    item = table.get_item(Key={"id": consultation_id}).get("Item")
+    expected = derive_access_token(consultation_id, kms, key_id, purpose=TokenPurpose.CONSULTATION) if item else None
+    if not token_matches(token, hash_access_token(expected) if expected else None):
+        raise NotFound("Konsultasi tidak ditemukan.", "No consultation has that number.")
+    return {
+        "id": item["id"],
+        "service_id": item.get("service_id"),
+        "question": item["question"],
+        "status": item["status"],
+        "created_at": item["created_at"],
+        "answer": item.get("answer"),
+        "answered_at": item.get("answered_at"),
     }

@@ -4,16 +4,22 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from functions.shared import aws
+from functions.shared import aws, clock
 from functions.shared.api import json_response
 from functions.shared.applications import Status
 from functions.shared.auth import officer_claims, require_group
 from functions.shared.settings import get_settings
-from functions.submit.consultations import list_consultations
+from functions.submit.consultations import answer_consultation, list_consultations
 from functions.submit.review_queue import list_applications
-from functions.submit.schemas import SERVICE_ID, ApplicationQueue, ConsultationList
+from functions.submit.schemas import (
+    SERVICE_ID,
+    ApplicationQueue,
+    ConsultationAnswerRequest,
+    ConsultationList,
+    ConsultationView,
+)
 
 router = Router()
 
@@ -27,13 +33,27 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 def review_queue(
     status: Annotated[Status, Query()] = Status.SUBMITTED,
     service_id: Annotated[str | None, Query(pattern=SERVICE_ID)] = None,
+    overdue: Annotated[Literal["yes", "no"] | None, Query(description="lewat tenggat / overdue")] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=128, description="pemegang, atau none / holder, or none for unclaimed")
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Response[ApplicationQueue]:
-    """List applications in one status, the longest-waiting first."""
+    """List applications in one status, the longest-waiting first, with due dates and who holds each."""
     require_group(officer_claims(router.current_event))
-    table = aws.table(get_settings().applications_table)
-    page = list_applications(table, status, service_id, cursor, limit)
+    settings = get_settings()
+    page = list_applications(
+        aws.table(settings.applications_table),
+        aws.table(settings.catalogue_table),
+        status,
+        service_id,
+        cursor,
+        limit,
+        clock.today(),
+        assignee=assignee,
+        overdue=overdue,
+    )
     return json_response(200, ApplicationQueue.model_validate(page).model_dump(mode="json"))
 
 
@@ -47,3 +67,28 @@ def consultations(
     require_group(officer_claims(router.current_event))
     page = list_consultations(aws.table(get_settings().consultations_table), status, cursor, limit)
     return json_response(200, ConsultationList.model_validate(page).model_dump(mode="json"))
+
+
+@router.post(
+    "/api/officer/consultations/<consultation_id>/answer",
+    summary="Jawab konsultasi / Answer a consultation",
+    tags=["officer"],
+)
+def answer(
+    consultation_id: Annotated[str, Path(max_length=32)],
+    request: Annotated[ConsultationAnswerRequest, Body()],
+) -> Response[ConsultationView]:
+    """Store the answer and e-mail it to the asker; 409 when another officer answered first."""
+    officer = require_group(officer_claims(router.current_event))
+    settings = get_settings()
+    item = answer_consultation(
+        aws.table(settings.consultations_table),
+        aws.table(settings.catalogue_table),
+        aws.client("sqs"),
+        settings.notifications_queue_url,
+        consultation_id,
+        request.answer,
+        officer=officer,
+        now=clock.now(),
+    )
+    return json_response(200, ConsultationView.model_validate(item).model_dump(mode="json"))

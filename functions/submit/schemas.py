@@ -200,9 +200,13 @@ class DayCounters(_Output):
 
 
 class ServiceCounters(TotalCounters):
-    """The same figures for one service."""
+    """The same figures for one service, and how many of its decisions came within its time standard."""
 
     service_id: str
+    decided: int = 0
+    decided_on_time: int = 0
+    # None until the service has a decision.
+    on_time_percent: float | None = None
 
 
 class Statistics(_Output):
@@ -240,6 +244,27 @@ class ConsultationView(_Output):
     locale: Locale
     status: str
     created_at: str
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_at: str | None = None
+
+
+class ConsultationAnswerRequest(_Input):
+    """`POST /officer/consultations/{id}/answer`: the officer's answer, e-mailed to the asker."""
+
+    answer: str = Field(min_length=2, max_length=5000)
+
+
+class ConsultationPublicView(_Output):
+    """`GET /consultations/{id}`: the asker's own question, and the answer once there is one."""
+
+    id: str
+    service_id: str | None = None
+    question: str
+    status: str
+    created_at: str
+    answer: str | None = None
+    answered_at: str | None = None
 
 
 class ConsultationList(_Output):
@@ -254,13 +279,23 @@ class ApplicationSummary(_Output):
 
     id: str
     service_id: str
+    service_name_id: str
+    service_name_en: str
     status: Status
+    version: int
     channel: str
     applicant_name: str
     nik_masked: str
     documents: int
     submitted_at: str
     updated_at: str
+    assignee: str | None = None
+    # The holder as people read them (their e-mail), beside the stable username.
+    assignee_name: str | None = None
+    sla_days: int
+    due_date: str
+    age_days: int
+    overdue: bool
 
 
 class ApplicationQueue(_Output):

@@ -49,7 +49,12 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
         ],
         "note": "Pindai akta dalam warna.",
     },
-    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: {**_APPLICATION, "survey_date": "2026-03-20"},
+    NotificationEvent.APPLICATION_SURVEY_SCHEDULED: {
+        **_APPLICATION,
+        "survey_date": "2026-03-20",
+        "survey_how_id": "Petugas kami akan datang ke lokasi.",
+        "survey_how_en": "Our officers will visit the site.",
+    },
     NotificationEvent.APPLICATION_APPROVED: dict(_APPLICATION),
     NotificationEvent.APPLICATION_ISSUED: {
         **_APPLICATION,
@@ -72,6 +77,17 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
         **_CONSULTATION,
         "question": _QUESTION,
         "answer": "Untuk IUMK, NPWP tidak wajib.\nCukup KTP dan surat keterangan domisili.",
+    },
+    NotificationEvent.OFFICE_OVERDUE_DIGEST: {
+        "digest_date": "2026-03-13",
+        "overdue_count": 1,
+        "newly_overdue_count": 1,
+        "overdue": [
+            {
+                "label_id": "SP-2026-000123 — Izin Usaha Mikro Kecil — jatuh tempo 2026-03-12",
+                "label_en": "SP-2026-000123 — Micro and small business permit — due 2026-03-12",
+            }
+        ],
     },
 }
 

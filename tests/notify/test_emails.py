@@ -44,6 +44,8 @@ SHOWN_AS = {
     ("start", "en"): "09:30 WIB",
     ("temperature_c", "id"): "37,9 °C",
     ("temperature_c", "en"): "37.9 °C",
+    ("digest_date", "id"): "Jumat, 13 Maret 2026",
+    ("digest_date", "en"): "Friday, 13 March 2026",
 }
 
 EVERY_EVENT_AND_LOCALE = [(event, locale) for event in NotificationEvent for locale in LOCALES]
@@ -233,7 +235,12 @@ def test_a_fact_with_a_line_break_cannot_add_a_header_through_the_subject(make_n
         (NotificationEvent.APPLICATION_SUBMITTED, None, "unasked", f"{SITE}/track.html#id=SP-2026-000123"),
         (NotificationEvent.BOOKING_CONFIRMED, "booking", "t/k+n", f"{SITE}/visit.html#id=BK-7F3A9C21&token=t%2Fk%2Bn"),
         (NotificationEvent.BOOKING_REMINDER, None, None, f"{SITE}/visit.html#id=BK-7F3A9C21"),
-        (NotificationEvent.CONSULTATION_ANSWERED, None, "ignored", f"{SITE}/consult.html"),
+        (
+            NotificationEvent.CONSULTATION_ANSWERED,
+            "consultation",
+            "tok",
+            f"{SITE}/answer.html#id=KS-000042&token=tok",
+        ),
     ],
 )
 def test_links_lead_back_to_the_site_with_the_token_only_in_the_fragment(

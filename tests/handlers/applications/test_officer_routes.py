@@ -1,9 +1,14 @@
 """Handler tests of the officer routes of the submit function: only officers, and the NIK masked."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from submit_kit import VALID_NIK
 
 from functions.shared.applications import Status
+from functions.shared.clock import JAKARTA
+from functions.shared.working_days import DEFAULT_SLA_DAYS
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
 ADMIN = {"username": "admin@satupintu.local", "cognito:groups": ["officer", "admin"]}
@@ -94,3 +99,42 @@ def test_officers_see_open_consultations(api, catalogue):
     # Then
     assert [(c["id"], c["status"], c["email"]) for c in listed] == [(asked, "OPEN", "budi@example.id")]
     assert answered["consultations"] == []
+
+
+def test_each_row_shows_the_service_its_age_its_due_date_and_its_holder(citizen, api):
+    # Given: submitted on Friday 13 March 2026 for a service with no published standard (the default applies)
+    with time_machine.travel(dt.datetime(2026, 3, 13, 10, 0, tzinfo=JAKARTA), tick=False):
+        application_id = citizen.submit(citizen.body()).body["id"]
+        api.post(f"/api/officer/applications/{application_id}/claim", {}, claims=OFFICER)
+    # When: read three weeks later, before and after the due date
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, 0, tzinfo=JAKARTA), tick=False):
+        early = api.get("/api/officer/applications", claims=OFFICER).body["applications"][0]
+    with time_machine.travel(dt.datetime(2026, 4, 13, 9, 0, tzinfo=JAKARTA), tick=False):
+        late = api.get("/api/officer/applications", claims=OFFICER).body["applications"][0]
+    # Then: 14 working days after 13 March, skipping the 18–24 March leave and Good Friday (3 April)
+    assert early["id"] == application_id
+    assert early["service_name_en"] and early["sla_days"] == DEFAULT_SLA_DAYS
+    assert early["due_date"] == "2026-04-10"
+    assert (early["age_days"], early["overdue"]) == (24, False)
+    assert (late["age_days"], late["overdue"]) == (31, True)
+    assert early["assignee"] == OFFICER["username"]
+
+
+def test_the_queue_filters_by_holder_and_by_overdue(citizen, api):
+    # Given: two applications, one held, both submitted on Monday 2 November
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=JAKARTA), tick=False):
+        held, free = (citizen.submit(citizen.body()).body["id"] for _ in range(2))
+        api.post(f"/api/officer/applications/{held}/claim", {}, claims=OFFICER)
+
+    def ids(day, **query):
+        with time_machine.travel(dt.datetime(2026, 11, day, 9, 0, tzinfo=JAKARTA), tick=False):
+            return [
+                a["id"] for a in api.get("/api/officer/applications", query=query, claims=OFFICER).body["applications"]
+            ]
+
+    # Then
+    assert ids(3, assignee=OFFICER["username"]) == [held]
+    assert ids(3, assignee="none") == [free]
+    assert ids(3, overdue="yes") == []
+    assert sorted(ids(3, overdue="no")) == sorted([held, free])
+    assert sorted(ids(30, overdue="yes")) == sorted([held, free])
