@@ -18,6 +18,7 @@ from functions.shared.errors import Conflict, NotFound
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import after_commit, logger, metrics
 from functions.shared.rate_limits import EMAILING_REQUESTS, UNVERIFIED_EMAILS, RateLimiter
+from functions.shared.transactions import TransactionCancelled, transact
 from functions.submit.paging import decode_cursor, encode_cursor
 from functions.submit.schemas import ConsultationRequest
 from functions.submit.submission import load_service
@@ -51,7 +52,6 @@ def open_consultation(
     service = load_service(catalogue, request.service_id) if request.service_id else GENERAL_TOPIC
     limiter.take_or_refuse(EMAILING_REQUESTS, client, now)
     limiter.take_or_refuse(UNVERIFIED_EMAILS, str(request.email), now, field="email")
-    from botocore.exceptions import ClientError
 
     # The plain client: the Table's own client would re-serialize these already typed items.
     db = aws.client("dynamodb")
@@ -78,10 +78,9 @@ def open_consultation(
         }
         outbox = [outbox_put(acknowledgement, now=now)] if acknowledgement else []
         try:
-            db.transact_write_items(TransactItems=[put, *outbox])
-        except ClientError as error:
-            reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if reasons[:1] == ["ConditionalCheckFailed"]:
+            transact(db, [put, *outbox])
+        except TransactionCancelled as cancelled:
+            if 0 in cancelled.failed:
                 continue  # the number is taken: draw another
             raise
         break
@@ -166,7 +165,6 @@ def answer_consultation(
     :raises NotFound: no such consultation.
     :raises Conflict: ``already_answered`` (another officer answered first).
     """
-    from botocore.exceptions import ClientError
 
     item = table.get_item(Key={"id": consultation_id}, ConsistentRead=True).get("Item")
     if item is None:
@@ -208,10 +206,9 @@ def answer_consultation(
     }
     db = aws.client("dynamodb")
     try:
-        db.transact_write_items(TransactItems=[update, outbox_put(notification, now=now)])
-    except ClientError as error:
-        reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-        if reasons[:1] == ["ConditionalCheckFailed"]:
+        transact(db, [update, outbox_put(notification, now=now)])
+    except TransactionCancelled as cancelled:
+        if 0 in cancelled.failed:
             raise _already_answered() from None
         raise
     logger.info("consultation answered", extra={"consultation_id": consultation_id})
