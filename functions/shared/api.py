@@ -100,8 +100,8 @@ def validation_message(error: Mapping[str, Any]) -> tuple[str, str]:
     """Return (Indonesian, English) words for one pydantic error, naming its bound but never the input."""
     kind = str(error.get("type", ""))
     message_id, message_en = _VALIDATION_WORDS.get(kind, _INVALID)
-    # An e-mail address refused by EmailStr is a value_error whose own words are safe and clearer.
-    if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
+    # An e-mail address refused by functions/shared/email_address.py: say what a good one looks like.
+    if kind == "value_error" and "e-mail address" in str(error.get("msg", "")).lower():
         message_id = "Masukkan alamat e-mail dengan format yang benar, misalnya nama@contoh.id"
         message_en = "Enter an e-mail address in the correct format, like name@example.com"
     ctx = error.get("ctx") or {}

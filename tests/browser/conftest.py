@@ -198,16 +198,26 @@ class CitizenFiles:
     text: Path
 
 
+def _write_citizen_files(folder: Path) -> CitizenFiles:
+    pdf = folder / "surat-permohonan.pdf"
+    pdf.write_bytes(tiny_pdf())
+    png = folder / "foto-ktp.png"
+    png.write_bytes(tiny_png())
+    text = folder / "catatan.txt"
+    text.write_text("bukan dokumen\n")
+    return CitizenFiles(pdf=pdf, png=png, text=text)
+
+
 @pytest.fixture
 def citizen_files(tmp_path: Path) -> CitizenFiles:
     """Write a real small PDF and PNG (and a text file no requirement accepts) for upload."""
-    pdf = tmp_path / "surat-permohonan.pdf"
-    pdf.write_bytes(tiny_pdf())
-    png = tmp_path / "foto-ktp.png"
-    png.write_bytes(tiny_png())
-    text = tmp_path / "catatan.txt"
-    text.write_text("bukan dokumen\n")
-    return CitizenFiles(pdf=pdf, png=png, text=text)
+    return _write_citizen_files(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_citizen_files(tmp_path_factory: pytest.TempPathFactory) -> CitizenFiles:
+    """The same files, for fixtures that prepare a whole module's data once."""
+    return _write_citizen_files(tmp_path_factory.mktemp("files"))
 
 
 # A NIK that passes every rule: Jakarta (31.71.01), born 15 August 1985, serial 0001.

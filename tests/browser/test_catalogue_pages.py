@@ -102,8 +102,10 @@ def test_home_lists_the_whole_catalogue_in_indonesian_by_default(
     expect(header).to_contain_text("Satu Pintu")
     for name in ["Beranda", "Ajukan permohonan", "Lacak", "Statistik", "Konsultasi"]:
         expect(header.get_by_role("link", name=name, exact=True)).to_be_attached()
-    # And no link to a page that does not exist yet
-    expect(header.get_by_role("link", name="Kunjungan", exact=True)).to_have_count(0)
+    # And the visit page, which exists, is in the menu
+    expect(header.get_by_role("link", name="Kunjungan", exact=True)).to_have_attribute(
+        "href", re.compile(r"visit\.html$")
+    )
     footer = page.locator("#site-footer")
     expect(footer).to_contain_text("07:30–16:00 WIB")
     expect(footer).to_contain_text("Data wilayah: idn-area-data, ODbL")

@@ -108,15 +108,9 @@ def _verdict(page: Page) -> Any:
 
 
 @pytest.fixture(scope="module")
-def permits(local_stack, citizen_api, tmp_path_factory) -> dict[str, dict[str, Any]]:
+def permits(local_stack, citizen_api, module_citizen_files) -> dict[str, dict[str, Any]]:
     """Two permits issued on the stack: one left valid, one revoked."""
-    from conftest import CitizenFiles, tiny_pdf, tiny_png
-
-    folder = tmp_path_factory.mktemp("files")
-    (folder / "a.pdf").write_bytes(tiny_pdf())
-    (folder / "b.png").write_bytes(tiny_png())
-    (folder / "c.txt").write_text("x")
-    files = CitizenFiles(pdf=folder / "a.pdf", png=folder / "b.png", text=folder / "c.txt")
+    files = module_citizen_files
     valid, revoked = issue_permit(local_stack, citizen_api, files), issue_permit(local_stack, citizen_api, files)
     revoke(local_stack, revoked["number"], "Diterbitkan berdasarkan dokumen yang tidak benar.")
     return {"valid": valid, "revoked": revoked}
