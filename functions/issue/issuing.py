@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.issue import signing
 from functions.issue.qr import QrTooLarge, qr_code, qr_version, verify_url
+from functions.shared import clock
 from functions.shared.applications import (
     ApplicationRecord,
     Status,
@@ -58,21 +59,6 @@ MAX_INDEX_ATTEMPTS = 5
 # The signature is 64 bytes whatever is signed: its base64url length, to size the QR before calling KMS.
 _SIGNATURE_CHARS = 86
 _ELLIPSIS = "…"
-
-_MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 class IssueJob(BaseModel):
@@ -138,7 +124,8 @@ def valid_until(service: dict[str, Any], issued_on: dt.date) -> dt.date | None:
 
 def both_dates(day: dt.date) -> str:
     """Write a date in Indonesian and English: "2 Desember 2026 / 2 December 2026"."""
-    return f"{day.day} {_MONTHS_ID[day.month - 1]} {day.year} / {day.day} {day.strftime('%B')} {day.year}"
+    month_id, month_en = clock.MONTHS["id"][day.month - 1], clock.MONTHS["en"][day.month - 1]
+    return f"{day.day} {month_id} {day.year} / {day.day} {month_en} {day.year}"
 
 
 def qr_payload(document: DocumentRecord) -> dict[str, Any]:

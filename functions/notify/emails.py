@@ -38,40 +38,6 @@ SENDER_NAME = "Satu Pintu — DPMPTSP"
 # (Lambda's Python runtime ships none).
 WIB = JAKARTA
 
-_MONTHS = {
-    "id": (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_WEEKDAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 _AT = {"id": "pukul", "en": "at"}
 _YES_NO = {"id": ("Ya", "Tidak"), "en": ("Yes", "No")}
 _NOTHING = "—"
@@ -184,7 +150,7 @@ def format_moment(value: str, locale: str) -> str:
 
     A date-time with an offset is converted to WIB; one without an offset is taken to be WIB already.
     """
-    months, weekdays = _MONTHS[locale], _WEEKDAYS[locale]
+    months, weekdays = clock.MONTHS[locale], clock.WEEKDAYS[locale]
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
@@ -193,8 +159,8 @@ def format_moment(value: str, locale: str) -> str:
     except ValueError:
         return value
     local = moment.replace(tzinfo=WIB) if moment.tzinfo is None else moment.astimezone(WIB)
-    clock = format_clock(f"{local.hour:02d}:{local.minute:02d}", locale)
-    return f"{weekdays[local.weekday()]}, {local.day} {months[local.month - 1]} {local.year} {_AT[locale]} {clock}"
+    at = format_clock(f"{local.hour:02d}:{local.minute:02d}", locale)
+    return f"{weekdays[local.weekday()]}, {local.day} {months[local.month - 1]} {local.year} {_AT[locale]} {at}"
 
 
 def format_clock(value: str, locale: str) -> str:

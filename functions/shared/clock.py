@@ -8,6 +8,42 @@ import datetime as dt
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 
+# How a date is written out in each language of the site (Monday first, as `date.weekday()` counts).
+MONTHS = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+WEEKDAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
 
 def now() -> dt.datetime:
     """Return the current time, aware, in Jakarta (the only place the wall clock is read)."""
