@@ -20,6 +20,7 @@ from devstack.process import RunningStack, start_stack, stop_stack
 from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import clear_cache as clear_catalogue_cache
+from functions.shared.observability import metrics
 from functions.shared.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,26 @@ def shifted_clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=days), tick=True):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def metrics_namespace() -> None:
+    """Give the functions' Metrics the namespace the template gives every function.
+
+    Powertools reads it from the environment once, when functions/shared/observability.py is imported, which in
+    this process happens before any fixture sets the environment; without it, the hundredth value of one metric
+    (a flush) raises "Must contain a metric namespace".
+    """
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    metrics.namespace = variables["POWERTOOLS_METRICS_NAMESPACE"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_metrics() -> Iterator[None]:
+    """Each test starts with no metric buffered by an earlier one (Lambda flushes after every invocation)."""
+    metrics.clear_metrics()
+    yield
+    metrics.clear_metrics()
 
 
 @pytest.fixture
