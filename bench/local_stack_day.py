@@ -26,11 +26,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # The citizen's kit the handler tests use: real PDFs, JPEGs and PNGs, plausible form values, a valid NIK.
-sys.path.insert(0, str(ROOT / "tests" / "handlers" / "applications"))
-
-from submit_kit import FILES, VALID_NIK, form_values  # noqa: E402
-
 from devstack.process import RunningStack, rss_bytes, start_stack, stop_stack  # noqa: E402
+from tests.kits.submit_kit import FILES, VALID_NIK, form_values  # noqa: E402
 
 SERVICE = "siup_perikanan"  # four required documents
 TYPES = ["application/pdf", "image/jpeg", "image/png", "application/pdf"]

@@ -20,10 +20,14 @@ from devstack.process import RunningStack, start_stack, stop_stack
 from devstack.template import http_routes, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import clear_cache as clear_catalogue_cache
+from functions.shared.dynamo import to_item
 from functions.shared.observability import metrics
 from functions.shared.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The citizen, the officer and the postman that the tests of submit and issue share.
+pytest_plugins = ["tests.kits.application_fixtures"]
 REGION = "ap-southeast-3"
 SITE_URL = "http://127.0.0.1:3000"
 
@@ -116,6 +120,24 @@ def _provision() -> _Provisioned:
     return _PROVISIONED
 
 
+def _reseed_sites_an_admin_changed(created: res.LocalResources) -> None:
+    """Give back the seed's room figures to the sites a test set with the policy knob (a re-seed keeps them)."""
+    from boto3.dynamodb.conditions import Attr, Key
+
+    from functions.shared.catalogue import POLICY_SET_AT, SITE_PK
+
+    table = boto3.resource("dynamodb", region_name=REGION).Table(created.refs["CatalogueTable"])
+    changed = table.query(KeyConditionExpression=Key("pk").eq(SITE_PK), FilterExpression=Attr(POLICY_SET_AT).exists())[
+        "Items"
+    ]
+    if changed:
+        from seed.catalogue import build_sites
+
+        seeded = {site["id"]: site for site in build_sites()}
+        for item in changed:
+            table.put_item(Item=to_item({**seeded[item["sk"]], "pk": SITE_PK, "sk": item["sk"]}))
+
+
 def _forget_data(created: res.LocalResources) -> None:
     """Empty every table (but the seeded catalogue), queue and bucket, and forget the e-mails sent."""
     from moto.dynamodb.models import dynamodb_backends
@@ -125,6 +147,7 @@ def _forget_data(created: res.LocalResources) -> None:
     for name, table in dynamodb_backends[res.ACCOUNT_ID][REGION].tables.items():
         if name != created.refs["CatalogueTable"]:
             table.items.clear()
+    _reseed_sites_an_admin_changed(created)
     for queue in sqs_backends[res.ACCOUNT_ID][REGION].queues.values():
         queue._messages.clear()
         queue._pending_messages.clear()

@@ -9,7 +9,8 @@ import random
 import re
 
 import pytest
-from submit_kit import FILES, ONE_DOCUMENT_SERVICE, image_bytes, pdf_bytes
+
+from tests.kits.submit_kit import FILES, ONE_DOCUMENT_SERVICE, image_bytes, pdf_bytes
 
 FIVE_MB = 5 * 1024 * 1024
 

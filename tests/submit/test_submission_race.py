@@ -17,7 +17,6 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from submit_kit import ONE_DOCUMENT_SERVICE, VALID_NIK, form_values, pdf_bytes
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -28,9 +27,10 @@ from devstack.template import Route, load_template
 from functions.shared.aws import reset_clients
 from functions.shared.catalogue import put_catalogue
 from functions.shared.settings import reset_settings
+from tests.kits.submit_kit import ONE_DOCUMENT_SERVICE, VALID_NIK, form_values, pdf_bytes
 
-ROOT = Path(__file__).resolve().parents[3]
-WORKER = Path(__file__).with_name("submission_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = ROOT / "tests" / "kits" / "submission_worker.py"
 REGION = "ap-southeast-3"
 RACERS = 10
 

@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 import requests
-from submit_kit import FILES, VALID_NIK, form_values
+
+from tests.kits.submit_kit import FILES, VALID_NIK, form_values
 
 pytestmark = pytest.mark.stack
 

@@ -7,12 +7,12 @@ from typing import Any
 import boto3
 import pytest
 import time_machine
-from issue_kit import REGION, IssueWorker, issue_job, verify_with_jwks
 
 from functions.issue.status_list import STATUS_LIST_BLOCK, decode_bits, is_set
 from functions.shared.applications import Status
 from functions.shared.clock import JAKARTA
 from functions.shared.documents import document_number
+from tests.kits.issue_kit import REGION, IssueWorker, issue_job, verify_with_jwks
 
 ADMIN = {"username": "admin-dki", "cognito:groups": "[officer admin]"}
 OFFICER = {"username": "petugas", "cognito:groups": "[officer]"}

@@ -7,6 +7,8 @@ import boto3
 import pytest
 import time_machine
 
+from devstack.seed import seed_catalogue
+
 REGION = "ap-southeast-3"
 # Monday 23 Nov 2026, 08:00 WIB
 NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
@@ -187,6 +189,19 @@ def test_only_an_admin_sets_the_cap_and_new_bookings_follow_it_at_once(api, cata
     audit = [i for i in table.scan()["Items"] if i["pk"] == "AUDIT#SITE#mpp-dki"]
     assert len(audit) == 1 and audit[0]["actor"] == "admin-1"
     assert audit[0]["before"]["capacity"] == 400 and audit[0]["after"]["occupancy_cap_percent"] == 50
+
+
+def test_a_reseed_keeps_the_room_figures_an_admin_set(api, catalogue):
+    # Given an admin has capped the mall at 4 people, 50 %
+    policy = {"capacity": 4, "occupancy_cap_percent": 50}
+    assert api.request("PATCH", "/api/officer/sites/mpp-dki", json_body=policy, claims=ADMIN).status == 200
+    # When the catalogue is seeded again (every deployment does)
+    seed_catalogue(catalogue)
+    # Then the mall keeps the admin's figures, and a site nobody set keeps the seed's
+    mall = api.get("/api/sites/mpp-dki").body
+    assert (mall["capacity"], mall["occupancy_cap_percent"]) == (4, 50)
+    assert api.get("/api/sites/kel-3171011001").body["occupancy_cap_percent"] == 50
+    assert api.get("/api/sites/kel-3171011001").body["capacity"] != 4
 
 
 def test_a_day_out_of_hours_or_a_past_slot_is_refused_by_name(api, catalogue):

@@ -1,4 +1,5 @@
-"""Fixtures for the citizen's application routes: a citizen on the in-process API, tables, buckets, the queue."""
+"""Fixtures for the application routes of submit and issue: a citizen on the in-process API, tables, buckets, the queue,
+the postman and an officer. Registered for every test by tests/conftest.py."""
 
 import json
 from dataclasses import dataclass
@@ -6,7 +7,8 @@ from typing import Any
 
 import boto3
 import pytest
-from submit_kit import REGION, Citizen
+
+from tests.kits.submit_kit import REGION, Citizen
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Handler tests of answering a consultation: stored once, e-mailed with the question defanged, read by the asker."""
 
 import boto3
-from submit_kit import REGION
 
 from functions.shared.access_tokens import TokenPurpose, derive_access_token
+from tests.kits.submit_kit import REGION
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
 OTHER = {"username": "petugas2@satupintu.local", "cognito:groups": ["officer"]}

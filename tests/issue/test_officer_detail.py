@@ -1,7 +1,8 @@
 """Handler tests of the officer's view of one application, and of the console's configuration."""
 
 import requests
-from submit_kit import VALID_NIK
+
+from tests.kits.submit_kit import VALID_NIK
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
 

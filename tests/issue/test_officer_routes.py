@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from submit_kit import VALID_NIK
 
 from functions.shared.applications import Status
 from functions.shared.clock import JAKARTA
 from functions.shared.working_days import DEFAULT_SLA_DAYS
+from tests.kits.submit_kit import VALID_NIK
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
 ADMIN = {"username": "admin@satupintu.local", "cognito:groups": ["officer", "admin"]}

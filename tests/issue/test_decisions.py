@@ -6,11 +6,11 @@ import json
 import boto3
 import pytest
 import time_machine
-from submit_kit import REGION
 
 from functions.issue import decisions
 from functions.shared.applications import get_application
 from functions.shared.clock import JAKARTA
+from tests.kits.submit_kit import REGION
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
 OTHER_OFFICER = {"username": "petugas2@satupintu.local", "cognito:groups": ["officer"]}

@@ -1,9 +1,9 @@
 """Handler tests of following an application and completing a returned one (moto)."""
 
 import boto3
-from submit_kit import ONE_DOCUMENT_SERVICE, REGION, VALID_NIK, image_bytes
 
 from functions.shared.applications import Status
+from tests.kits.submit_kit import ONE_DOCUMENT_SERVICE, REGION, VALID_NIK, image_bytes
 
 
 def _submitted(citizen, service_id=ONE_DOCUMENT_SERVICE, **overrides):

@@ -2,9 +2,8 @@
 
 import datetime as dt
 
-from submit_kit import ONE_DOCUMENT_SERVICE
-
 from functions.shared.applications import JAKARTA, Status
+from tests.kits.submit_kit import ONE_DOCUMENT_SERVICE
 
 
 def test_with_no_applications_every_figure_is_zero_for_the_last_thirty_days(api, aws):

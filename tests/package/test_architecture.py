@@ -1,4 +1,5 @@
-"""The package boundaries the design draws: shared code imports no function, and no function imports another."""
+"""The package boundaries the design draws: shared code imports no function, no function imports another, and
+tests/ mirrors functions/."""
 
 import ast
 from pathlib import Path
@@ -35,3 +36,9 @@ def test_a_package_imports_only_itself_and_shared(package):
 
 def test_the_four_functions_and_shared_are_all_there():
     assert {"submit", "queue", "issue", "notify", "shared"} <= set(PACKAGES)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_has_its_tests_in_the_folder_of_the_same_name(package):
+    folder = FUNCTIONS.parent / "tests" / package
+    assert sorted(folder.glob("test_*.py")), f"tests/{package}/ holds no tests of functions/{package}"

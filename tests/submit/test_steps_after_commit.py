@@ -7,7 +7,8 @@ contain a metric namespace` on its 100th value, the citizen got a 500, and the r
 from typing import Any
 
 import pytest
-from submit_kit import image_bytes
+
+from tests.kits.submit_kit import image_bytes
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from submit_kit import OLD_DISTRICT_NIK, ONE_DOCUMENT_SERVICE, VALID_NIK
 
 from functions.shared.access_tokens import hash_access_token
+from tests.kits.submit_kit import OLD_DISTRICT_NIK, ONE_DOCUMENT_SERVICE, VALID_NIK
 
 TRACKING_NUMBER = re.compile(r"^SP-\d{4}-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{6}$")
 
@@ -304,7 +304,7 @@ def test_a_submission_whose_email_is_queued_leaves_nothing_in_the_outbox(citizen
 
 def test_every_problem_of_a_submission_is_named_in_one_answer(citizen, tables):
     # Given a submission with a bad NIK, a bad field, a missing document, a refused file and no declaration
-    from submit_kit import image_bytes
+    from tests.kits.submit_kit import image_bytes
 
     service = citizen.service("sktm")
     first, *rest = [r for r in service["requirements"] if r["required"]]

@@ -10,7 +10,12 @@ from typing import Any
 
 import boto3
 import pytest
-from issue_kit import (
+
+from functions.shared import aws as shared_aws
+from functions.shared.applications import Status
+from functions.shared.clock import JAKARTA
+from functions.shared.documents import STATUS_LIST_COUNTER, document_number
+from tests.kits.issue_kit import (
     REGION,
     IssueWorker,
     issue_job,
@@ -19,12 +24,7 @@ from issue_kit import (
     token_of,
     verify_with_jwks,
 )
-from submit_kit import VALID_NIK
-
-from functions.shared import aws as shared_aws
-from functions.shared.applications import Status
-from functions.shared.clock import JAKARTA
-from functions.shared.documents import STATUS_LIST_COUNTER, document_number
+from tests.kits.submit_kit import VALID_NIK
 
 SERVICE_WITH_VALIDITY = "iptm_perpanjangan"  # valid 36 months
 

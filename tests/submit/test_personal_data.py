@@ -3,7 +3,8 @@
 import logging
 
 import boto3
-from submit_kit import REGION, VALID_NIK
+
+from tests.kits.submit_kit import REGION, VALID_NIK
 
 
 def test_the_nik_reaches_no_log_key_message_or_response(citizen, aws, capfd, caplog, queued):

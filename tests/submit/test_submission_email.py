@@ -8,12 +8,12 @@ import re
 
 import boto3
 import time_machine
-from submit_kit import REGION
 
 from devstack.redrive import QueuePair, redrive
 from functions.shared.clock import JAKARTA
 from functions.shared.notifications import relay_outbox
 from functions.shared.rate_limits import EMAILING_REQUESTS, RateLimiter
+from tests.kits.submit_kit import REGION
 
 # Five past nine in Jakarta: what a test does stays inside one hourly window of the limits.
 MORNING = dt.datetime(2026, 3, 12, 9, 5, tzinfo=JAKARTA)
