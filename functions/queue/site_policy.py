@@ -50,10 +50,19 @@ def set_site_policy(
                     "Update": {
                         "TableName": catalogue_table.name,
                         "Key": item({"pk": catalogue.SITE_PK, "sk": site_id}),
-                        "UpdateExpression": "SET #capacity = :capacity, #cap = :cap",
+                        # The mark keeps these figures through a re-seed (catalogue.put_catalogue).
+                        "UpdateExpression": "SET #capacity = :capacity, #cap = :cap, #set_at = :at",
                         "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeNames": {"#capacity": "capacity", "#cap": "occupancy_cap_percent"},
-                        "ExpressionAttributeValues": {":capacity": attr(capacity), ":cap": attr(cap_percent)},
+                        "ExpressionAttributeNames": {
+                            "#capacity": "capacity",
+                            "#cap": "occupancy_cap_percent",
+                            "#set_at": catalogue.POLICY_SET_AT,
+                        },
+                        "ExpressionAttributeValues": {
+                            ":capacity": attr(capacity),
+                            ":cap": attr(cap_percent),
+                            ":at": attr(at),
+                        },
                     }
                 },
                 {"Put": {"TableName": tables.name, "Item": item(audit)}},

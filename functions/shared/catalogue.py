@@ -75,14 +75,28 @@ def get_site(table: Any, site_id: str) -> dict[str, Any] | None:
     return next((s for s in _partition(table, SITE_PK) if s["id"] == site_id), None)
 
 
+# The room figures an admin sets with the policy knob (functions/queue/site_policy.py), and the mark it leaves.
+POLICY_FIELDS = ("capacity", "occupancy_cap_percent")
+POLICY_SET_AT = "policy_set_at"
+
+
 def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[str, Any]]) -> None:
-    """Write (or overwrite) every service and service point, as `make seed` does."""
+    """Write (or overwrite) every service and service point, as `make seed` does.
+
+    A site whose room figures an admin has set keeps them: the seed gives a site its first figures only, so
+    re-running a deployment never reopens a room the office has capped.
+    """
+    from boto3.dynamodb.conditions import Key
+
     clear_cache()
+    stored = query_all(table, KeyConditionExpression=Key("pk").eq(SITE_PK), ConsistentRead=True)
+    set_by_admin = {i["sk"]: {k: i[k] for k in (*POLICY_FIELDS, POLICY_SET_AT)} for i in stored if POLICY_SET_AT in i}
     with table.batch_writer(overwrite_by_pkeys=list(_KEYS)) as batch:
         for service in services:
             batch.put_item(Item=to_item({**service, "pk": SERVICE_PK, "sk": service["id"]}))
         for site in sites:
-            batch.put_item(Item=to_item({**site, "pk": SITE_PK, "sk": site["id"]}))
+            kept = set_by_admin.get(site["id"], {})
+            batch.put_item(Item=to_item({**site, **kept, "pk": SITE_PK, "sk": site["id"]}))
 
 
 def read_site(table: Any, site_id: str) -> dict[str, Any] | None:
