@@ -80,8 +80,12 @@ build: $(SAM_VENV)/.installed  ## sam build, then compile the artifacts' bytecod
 	    || exit 1; \
 	done
 
-deploy: build  ## sam deploy --guided the first time, then STAGE=<stage> make deploy
-	$(SAM) deploy $(if $(STAGE),--config-env $(STAGE) --parameter-overrides Stage=$(STAGE),--guided)
+# The edge web ACL (us-east-1), the stack, the seed, the site and a CDN invalidation: scripts/deploy.py.
+# DRY_RUN=1 prints the plan without building or touching AWS.
+deploy: $(VENV)/.installed $(SAM_VENV)/.installed  ## STAGE=<stage> (a samconfig.toml section): build and deploy everything
+	@test -n "$(STAGE)" || { echo "STAGE=<stage> is required (a section of samconfig.toml, e.g. dev)" >&2; exit 2; }
+	$(if $(DRY_RUN),,$(MAKE) --no-print-directory build)
+	$(PY) scripts/deploy.py --stage $(STAGE) --sam $(SAM) $(if $(DRY_RUN),--dry-run,)
 
 redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
 	$(PY) -m devstack.redrive $(if $(STAGE),--stage $(STAGE),)
