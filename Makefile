@@ -48,8 +48,12 @@ setup: $(VENV)/.installed $(SAM_VENV)/.installed node-deps browser-deps  ## Inst
 dev: $(VENV)/.installed  ## Run the whole stack locally on moto (Ctrl-C stops it)
 	$(PY) -m devstack
 
+# On a stage, the stack's name and region are the ones samconfig.toml gives it.
+ON_STAGE = $(if $(STAGE),AWS_DEFAULT_REGION="$$($(PY) scripts/deploy.py --stage $(STAGE) --show region)" ,)
+STAGE_ARGS = $(if $(STAGE),--stage $(STAGE) --stack-name "$$($(PY) scripts/deploy.py --stage $(STAGE) --show stack_name)",)
+
 seed: $(VENV)/.installed  ## Load the catalogue and service points (local stack, or STAGE=<stage> on AWS)
-	$(PY) -m devstack.seed $(if $(STAGE),--stage $(STAGE),)
+	$(ON_STAGE)$(PY) -m devstack.seed $(STAGE_ARGS)
 
 requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from pyproject.toml
 	$(PY) scripts/gen_requirements.py
@@ -87,8 +91,8 @@ deploy: $(VENV)/.installed $(SAM_VENV)/.installed  ## STAGE=<stage> (a samconfig
 	$(if $(DRY_RUN),,$(MAKE) --no-print-directory build)
 	$(PY) scripts/deploy.py --stage $(STAGE) --sam $(SAM) $(if $(DRY_RUN),--dry-run,)
 
-redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
-	$(PY) -m devstack.redrive $(if $(STAGE),--stage $(STAGE),)
+redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues (local stack, or STAGE=<stage>)
+	$(ON_STAGE)$(PY) -m devstack.redrive $(STAGE_ARGS)
 
 # The unit stage runs twice: as today, and with the clock a year ahead (no test may depend on today's date).
 UNIT := -m "not browser and not stack"

@@ -230,8 +230,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sam", default="sam", help="the SAM CLI to run")
     parser.add_argument("--config", type=Path, default=CONFIG, help="samconfig.toml")
     parser.add_argument("--dry-run", action="store_true", help="print the steps, run nothing")
+    parser.add_argument("--show", choices=["stack_name", "region"], help="print one setting of the stage and stop")
     args = parser.parse_args(argv)
-    return run(plan(read_stage(args.stage, args.config), sam=args.sam), args.dry_run)
+    stage = read_stage(args.stage, args.config)
+    if args.show:
+        print(getattr(stage, args.show))
+        return 0
+    return run(plan(stage, sam=args.sam), args.dry_run)
 
 
 if __name__ == "__main__":

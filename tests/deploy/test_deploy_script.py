@@ -254,3 +254,12 @@ def test_stack_outputs_are_read_as_a_mapping(aws_credentials):
 
         # Then
         assert outputs == {"WebAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1"}
+
+
+def test_make_seed_and_redrive_take_a_stages_stack_name_and_region_from_samconfig(samconfig, capsys):
+    # When
+    deploy.main(["--stage", "old", "--config", str(samconfig), "--show", "region"])
+    deploy.main(["--stage", "old", "--config", str(samconfig), "--show", "stack_name"])
+
+    # Then
+    assert capsys.readouterr().out.split() == ["ap-southeast-1", "satupintu-old"]
