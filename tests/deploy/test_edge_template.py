@@ -1,5 +1,6 @@
 """edge/waf.yaml: the web ACL `make deploy` puts in front of the distribution, valid and shaped as promised."""
 
+import json
 import re
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file
 
 from devstack.template import load_template
+from functions.shared.errors import TooManyRequests, error_body
 
 ROOT = Path(__file__).resolve().parents[2]
 EDGE = ROOT / "edge" / "waf.yaml"
@@ -73,3 +75,18 @@ def test_aws_managed_rule_groups_sit_beside_the_rate_rules():
     assert {"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesAnonymousIpList",
             "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"} <= groups  # fmt: skip
     assert len({r["Priority"] for r in WEB_ACL["Rules"]}) == len(WEB_ACL["Rules"])
+
+
+def test_the_web_acl_answers_429_as_the_api_does_with_a_retry_after():
+    # Given
+    body = WEB_ACL["CustomResponseBodies"]["too-many-requests"]
+    blocking = [r["Action"]["Block"]["CustomResponse"] for r in WEB_ACL["Rules"] if "Action" in r]
+
+    # Then the body is the API's own 429
+    assert body["ContentType"] == "APPLICATION_JSON"
+    assert json.loads(body["Content"]) == error_body(
+        TooManyRequests.code, TooManyRequests.message_id, TooManyRequests.message_en, []
+    )
+    # and every blocking rule sends it, saying when to come back
+    assert blocking and all(r["CustomResponseBodyKey"] == "too-many-requests" for r in blocking)
+    assert all(r["ResponseHeaders"] == [{"Name": "Retry-After", "Value": "300"}] for r in blocking)
