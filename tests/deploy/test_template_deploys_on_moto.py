@@ -252,3 +252,43 @@ def test_every_output_resolves_and_only_those_of_left_out_resources_are_stand_in
     assert {k for k, v in outputs.items() if "standin-" in v} == {
         "SiteUrl", "ApiUrl", "HttpApiUrl", "DistributionId", "UserPoolId", "UserPoolClientId",
     }  # fmt: skip
+
+
+def test_references_to_a_left_out_resource_become_stand_ins_in_every_form():
+    # Given a template with an unsupported resource referenced every way CloudFormation allows
+    template = {
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGatewayV2::Api"},
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "DependsOn": ["Api", "Role"],
+                "Properties": {
+                    "A": {"Ref": "Api"},
+                    "B": {"Fn::GetAtt": ["Api", "ApiEndpoint"]},
+                    "C": {"Fn::GetAtt": "Api.ApiId"},
+                    "D": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${Api}/${Api.ApiId}/*"},
+                    "E": {"Fn::Sub": ["${X}/${Api}", {"X": {"Ref": "Api"}}]},
+                    "F": {"Ref": "Role"},
+                },
+            },
+            "Role": {"Type": "AWS::IAM::Role"},
+        },
+        "Outputs": {"Url": {"Value": {"Fn::GetAtt": ["Api", "ApiEndpoint"]}}},
+    }
+
+    # When
+    kept, removed = deployable_part(template, frozenset({"AWS::ApiGatewayV2::Api"}))
+
+    # Then
+    assert removed == {"Api": "AWS::ApiGatewayV2::Api"}
+    function = kept["Resources"]["Fn"]
+    assert set(kept["Resources"]) == {"Fn", "Role"} and function["DependsOn"] == ["Role"]
+    assert function["Properties"] == {
+        "A": "standin-Api",
+        "B": "standin-Api-ApiEndpoint",
+        "C": "standin-Api-ApiId",
+        "D": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:standin-Api/standin-Api-ApiId/*"},
+        "E": {"Fn::Sub": ["${X}/standin-Api", {"X": "standin-Api"}]},
+        "F": {"Ref": "Role"},
+    }
+    assert kept["Outputs"]["Url"]["Value"] == "standin-Api-ApiEndpoint"
