@@ -37,8 +37,8 @@ EDGE_REGION = "us-east-1"  # CloudFront's web ACLs live here, whatever the stack
 SITE_DIR = ROOT / "frontend"
 # Files in frontend/ that are about the site, not part of it.
 NOT_PUBLISHED = frozenset({"README.md"})
-# Pages and the service worker must be fetched again after a deploy; the rest may be cached a while.
-REVALIDATE = re.compile(r"\.(html|js|json|webmanifest)$")
+# Pages, styles and scripts (the service worker too) are revalidated after a deploy; images may be cached a while.
+REVALIDATE = re.compile(r"\.(html|css|js|mjs|json|webmanifest)$")
 _PLACEHOLDER = re.compile(r"\{(edge|stack)\.(\w+)\}")
 
 

@@ -172,6 +172,7 @@ def test_publishing_makes_the_bucket_hold_exactly_the_site_and_a_second_run_uplo
     (site / "index.html").write_text("<!doctype html><title>Satu Pintu</title>")
     (site / "js" / "app.js").write_text("export const x = 1;")
     (site / "README.md").write_text("about the site")
+    (site / "favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     site_bucket.put_object(Bucket="site", Key="old.html", Body=b"gone")
 
     # When
@@ -179,12 +180,16 @@ def test_publishing_makes_the_bucket_hold_exactly_the_site_and_a_second_run_uplo
     second = deploy.publish_site(site_bucket, "site", site)
 
     # Then
-    assert first == (2, 1, 0)
-    assert second == (0, 0, 2)
+    assert first == (3, 1, 0)
+    assert second == (0, 0, 3)
     keys = sorted(o["Key"] for o in site_bucket.list_objects_v2(Bucket="site")["Contents"])
-    assert keys == ["index.html", "js/app.js"]
+    assert keys == ["favicon.svg", "index.html", "js/app.js"]
+    icon = site_bucket.get_object(Bucket="site", Key="favicon.svg")
+    assert icon["ContentType"] == "image/svg+xml; charset=utf-8" and icon["CacheControl"] == "public, max-age=3600"
     page = site_bucket.get_object(Bucket="site", Key="index.html")
     assert page["ContentType"] == "text/html; charset=utf-8" and page["CacheControl"] == "no-cache"
+    script = site_bucket.get_object(Bucket="site", Key="js/app.js")
+    assert script["ContentType"] == "text/javascript; charset=utf-8" and script["CacheControl"] == "no-cache"
     assert hashlib.md5(page["Body"].read(), usedforsecurity=False).hexdigest() == page["ETag"].strip('"')
 
 
