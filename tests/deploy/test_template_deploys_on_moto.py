@@ -292,3 +292,38 @@ def test_references_to_a_left_out_resource_become_stand_ins_in_every_form():
         "F": {"Ref": "Role"},
     }
     assert kept["Outputs"]["Url"]["Value"] == "standin-Api-ApiEndpoint"
+
+
+def _resolve(value: Any, physical: dict[str, str]) -> Any:
+    """Resolve the intrinsics an alarm uses against the created stack (a left-out resource keeps its stand-in)."""
+    if isinstance(value, list):
+        return [_resolve(v, physical) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"}:
+        return physical[value["Ref"]]
+    if set(value) == {"Fn::GetAtt"}:
+        target, attribute = value["Fn::GetAtt"]
+        assert attribute == "QueueName", attribute
+        return physical[target].rsplit("/", 1)[-1]
+    return {k: _resolve(v, physical) for k, v in value.items()}
+
+
+def test_every_alarm_is_a_valid_alarm_whose_actions_reach_the_created_topic(deployed, translated):
+    # Given the alarms moto's CloudFormation cannot create, resolved against the stack that was
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in deployed["resources"]}
+    physical.update({k: _standin(k) for k in deployed["removed"]})
+    cloudwatch = _client(deployed, "cloudwatch")
+    alarms = {k: r for k, r in translated["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    topic_arn = physical["AlarmTopic"]
+    assert topic_arn in [t["TopicArn"] for t in _client(deployed, "sns").list_topics()["Topics"]]
+
+    for logical_id, alarm in alarms.items():
+        # When each is put as CloudFormation would (botocore checks every field against CloudWatch's API)
+        cloudwatch.put_metric_alarm(AlarmName=f"{STACK}-{logical_id}", **_resolve(alarm["Properties"], physical))
+
+    # Then
+    described = cloudwatch.describe_alarms(AlarmNamePrefix=f"{STACK}-")["MetricAlarms"]
+    assert len(described) == len(alarms) >= 7
+    for alarm in described:
+        assert alarm["AlarmActions"] == [topic_arn] and alarm["OKActions"] == [topic_arn], alarm["AlarmName"]
