@@ -12,11 +12,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+# checkov pins its own boto3 (exactly), so the security scanners get a venv of their own, like SAM CLI.
+SEC_VENV := .venv-security
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive bench setup clean \
-        unit-test browser-deps node-deps
+        unit-test browser-deps node-deps security
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -32,6 +34,11 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.145,<2'
 	touch $@
 
+$(SEC_VENV)/.installed:
+	test -x $(SEC_VENV)/bin/python || python3 -m venv $(SEC_VENV)
+	$(SEC_VENV)/bin/pip install --quiet 'checkov>=3.2,<4' 'pip-audit>=2.7,<3'
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -43,13 +50,17 @@ browser-deps:
 	@command -v chromium >/dev/null && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium zbar-tools poppler-utils >/dev/null; }
 
-setup: $(VENV)/.installed $(SAM_VENV)/.installed node-deps browser-deps  ## Install everything
+setup: $(VENV)/.installed $(SAM_VENV)/.installed $(SEC_VENV)/.installed node-deps browser-deps  ## Install everything
 
 dev: $(VENV)/.installed  ## Run the whole stack locally on moto (Ctrl-C stops it)
 	$(PY) -m devstack
 
+# On a stage, the stack's name and region are the ones samconfig.toml gives it.
+ON_STAGE = $(if $(STAGE),AWS_DEFAULT_REGION="$$($(PY) scripts/deploy.py --stage $(STAGE) --show region)" ,)
+STAGE_ARGS = $(if $(STAGE),--stage $(STAGE) --stack-name "$$($(PY) scripts/deploy.py --stage $(STAGE) --show stack_name)",)
+
 seed: $(VENV)/.installed  ## Load the catalogue and service points (local stack, or STAGE=<stage> on AWS)
-	$(PY) -m devstack.seed $(if $(STAGE),--stage $(STAGE),)
+	$(ON_STAGE)$(PY) -m devstack.seed $(STAGE_ARGS)
 
 requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from pyproject.toml
 	$(PY) scripts/gen_requirements.py
@@ -68,6 +79,20 @@ fmt: $(VENV)/.installed
 validate: $(SAM_VENV)/.installed  ## sam validate --lint
 	$(SAM) validate --lint --template template.yaml
 
+# cfn-lint and checkov on both templates (a skipped check carries its reason in the resource's Metadata), then the
+# known vulnerabilities of the Lambda requirements and of the npm tools. pip-audit and npm audit ask their advisory
+# services (PyPI/OSV, the npm registry): --strict and npm's exit code make an unreachable service a failure, never
+# a pass.
+security: $(VENV)/.installed $(SAM_VENV)/.installed $(SEC_VENV)/.installed node-deps  ## cfn-lint, checkov, pip-audit, npm audit
+	$(SAM) validate --lint --template template.yaml
+	$(VENV)/bin/cfn-lint --regions us-east-1 -- edge/waf.yaml
+	$(SEC_VENV)/bin/checkov --framework cloudformation --skip-download --compact --quiet \
+	  --file template.yaml --file edge/waf.yaml
+	$(SEC_VENV)/bin/pip-audit --strict --progress-spinner off --requirement functions/requirements.txt || { echo \
+	  "pip-audit: a vulnerability, or a requirement it could not check (is the advisory service reachable?)" >&2; exit 1; }
+	npm audit --audit-level=low || { echo \
+	  "npm audit: a vulnerability, or the registry's audit service did not answer" >&2; exit 1; }
+
 # sam build needs the runtime's python (3.13) on PATH; pyenv's is put first when present.
 # SAM ships no bytecode, and Lambda's /var/task is read-only: without it every cold start compiles botocore,
 # pydantic and Powertools from source. So each artifact is compiled here, by the runtime's python (bytecode is
@@ -80,21 +105,26 @@ build: $(SAM_VENV)/.installed  ## sam build, then compile the artifacts' bytecod
 	    || exit 1; \
 	done
 
-deploy: build  ## sam deploy --guided the first time, then STAGE=<stage> make deploy
-	$(SAM) deploy $(if $(STAGE),--config-env $(STAGE) --parameter-overrides Stage=$(STAGE),--guided)
+# The edge web ACL (us-east-1), the stack, the seed, the site and a CDN invalidation: scripts/deploy.py.
+# DRY_RUN=1 prints the plan without building or touching AWS.
+deploy: $(VENV)/.installed $(SAM_VENV)/.installed  ## STAGE=<stage> (a samconfig.toml section): build and deploy everything
+	@test -n "$(STAGE)" || { echo "STAGE=<stage> is required (a section of samconfig.toml, e.g. dev)" >&2; exit 2; }
+	$(if $(DRY_RUN),,$(MAKE) --no-print-directory build)
+	$(PY) scripts/deploy.py --stage $(STAGE) --sam $(SAM) $(if $(DRY_RUN),--dry-run,)
 
-redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
-	$(PY) -m devstack.redrive $(if $(STAGE),--stage $(STAGE),)
+redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues (local stack, or STAGE=<stage>)
+	$(ON_STAGE)$(PY) -m devstack.redrive $(STAGE_ARGS)
 
 # The unit stage runs twice: as today, and with the clock a year ahead (no test may depend on today's date).
 UNIT := -m "not browser and not stack"
-test: setup  ## Lint, validate and build the template, then every test
+test: setup  ## Lint, validate and build the template, every test, then the security checks
 	$(MAKE) --no-print-directory lint validate build
 	$(PY) scripts/gen_requirements.py --check
 	$(PY) scripts/gen_openapi.py --check
 	$(PY) -m pytest $(UNIT)
 	$(PY) -m pytest $(UNIT) --clock-shift-days=365 -q
 	$(PY) -m pytest -m "browser or stack"
+	$(MAKE) --no-print-directory security
 
 unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no local stack)
 	$(PY) -m pytest $(UNIT)

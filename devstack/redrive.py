@@ -2,15 +2,18 @@
 
 Which dead-letter queue belongs to which queue is read from each queue's own RedrivePolicy, and the queues
 themselves from template.yaml (their logical ids locally, the stack outputs that `!Ref` them on AWS), so a new
-queue needs nothing here. A message leaves the dead-letter queue only after its source queue has taken it: if a
-move stops halfway, a message can be on both queues, never on neither — harmless, because the consumers are
-idempotent (the notify ledger sends nothing twice; an issue job issues nothing twice).
+queue needs nothing here. On a deployed stage SQS moves the messages itself (StartMessageMoveTask, one task per
+dead-letter queue, waited for until it ends). moto has no move tasks, so locally they are received and sent back,
+and a message leaves the dead-letter queue only after its source queue has taken it: if a move stops halfway, a
+message can be on both queues, never on neither — harmless, because the consumers are idempotent (the notify
+ledger sends nothing twice; an issue job issues nothing twice).
 """
 
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +122,39 @@ def redrive(sqs: Any, pair: QueuePair, limit: int | None = None, wait_s: int = 1
     return moved
 
 
+def queue_arn(sqs: Any, queue_url: str) -> str:
+    """Return a queue's ARN."""
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def move_task(
+    sqs: Any, pair: QueuePair, poll_s: float = 5, sleep: Callable[[float], None] = time.sleep, timeout_s: float = 3600
+) -> int:
+    """Have SQS move a dead-letter queue's messages back to its source queue; wait for the task; return how many.
+
+    SQS runs one move task per dead-letter queue at a time and moves only what the queue held when it started.
+
+    :raises RuntimeError: the task failed or was cancelled, or did not end within `timeout_s`.
+    """
+    dlq_arn = queue_arn(sqs, pair.dlq_url)
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=queue_arn(sqs, pair.source_url))
+    waited = 0.0
+    while True:
+        # Newest first; only a running task shows its handle, so the newest is the one just started.
+        task = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=1)["Results"][0]
+        if task.get("TaskHandle", handle["TaskHandle"]) != handle["TaskHandle"]:
+            raise RuntimeError(f"{pair.names}: another move task is running ({task['TaskHandle']})")
+        if task["Status"] == "COMPLETED":
+            return int(task.get("ApproximateNumberOfMessagesMoved", 0))
+        if task["Status"] in {"FAILED", "CANCELLED"}:
+            reason = task.get("FailureReason", "no reason given")
+            raise RuntimeError(f"{pair.names}: the move task ended {task['Status']}: {reason}")
+        if waited >= timeout_s:
+            raise RuntimeError(f"{pair.names}: the move task is still {task['Status']} after {timeout_s:.0f} s")
+        sleep(poll_s)
+        waited += poll_s
+
+
 def queue_logical_ids(template: dict[str, Any]) -> list[str]:
     """Return the logical ids of the template's SQS queues."""
     return sorted(resources_of_type(template, "AWS::SQS::Queue"))
@@ -160,15 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="the local stack's state file")
     args = parser.parse_args(argv)
     sqs, urls = _stage_queues(args.stage, args.stack_name) if args.stage else _local_queues(args.state_file)
-    # Real SQS may answer an empty short poll while messages wait on other hosts; moto never does, and a long
-    # poll against the local stack would hold its one-request-at-a-time lock for the whole wait.
-    wait_s = 1 if args.stage else 0
     pairs = queue_pairs(sqs, urls)
     if not pairs:
         print("Tidak ada antrean dengan dead-letter queue / No queue has a dead-letter queue.")
         return 1
     for pair in pairs:
-        moved = redrive(sqs, pair, wait_s=wait_s)
+        # A long poll against the local stack would hold its one-request-at-a-time lock for the whole wait.
+        moved = move_task(sqs, pair) if args.stage else redrive(sqs, pair, wait_s=0)
         left = waiting(sqs, pair.dlq_url)
         print(f"{pair.names}: {moved} dipindahkan / moved, {left} tersisa / left")
     return 0
