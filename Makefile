@@ -15,7 +15,7 @@ SAM := $(SAM_VENV)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive bench setup clean \
+.PHONY: help dev test lint fmt build validate deploy seed requirements openapi site-paths redrive bench setup clean \
         unit-test browser-deps node-deps
 
 help:  ## List the targets
@@ -57,6 +57,9 @@ requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from 
 openapi: $(VENV)/.installed  ## Regenerate functions/shared/openapi.json from the routes
 	$(PY) scripts/gen_openapi.py
 
+site-paths: $(VENV)/.installed  ## Regenerate the site's file list in template.yaml's CloudFront function (after adding a page)
+	$(PY) scripts/gen_site_paths.py
+
 lint: $(VENV)/.installed  ## ruff
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -92,6 +95,7 @@ test: setup  ## Lint, validate and build the template, then every test
 	$(MAKE) --no-print-directory lint validate build
 	$(PY) scripts/gen_requirements.py --check
 	$(PY) scripts/gen_openapi.py --check
+	$(PY) scripts/gen_site_paths.py --check
 	$(PY) -m pytest $(UNIT)
 	$(PY) -m pytest $(UNIT) --clock-shift-days=365 -q
 	$(PY) -m pytest -m "browser or stack"
