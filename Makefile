@@ -103,9 +103,10 @@ test: setup  ## Lint, validate and build the template, then every test
 unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no local stack)
 	$(PY) -m pytest $(UNIT)
 
-bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack
+bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack, Lighthouse on every page
 	$(PY) bench/run.py --runtime-python "$(PY313)"
 	$(PY) bench/local_stack_day.py
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache

@@ -33,6 +33,7 @@ RESULTS = ROOT / "bench" / "results"
 LAYOUT = ROOT / "frontend" / "js" / "layout.js"
 MIN_PERFORMANCE = 95
 MAX_CLS = 0.05
+NOT_FOUND_PAGE = "halaman-yang-tidak-ada"  # an unknown address: the site's own 404 page, status 404
 WARM_INSTANCES = 2  # the local stack's instances per function (SATUPINTU_FUNCTION_CONCURRENCY's default)
 # As the browser tests start it, plus the new headless mode Lighthouse expects: no background traffic at all.
 CHROME_FLAGS = [
@@ -63,7 +64,7 @@ def warm_up(api_url: str, service_id: str) -> None:
     routes.append("/.well-known/jwks.json")
     with ThreadPoolExecutor(WARM_INSTANCES) as pool:
         for route in routes:
-            list(pool.map(lambda _: requests.get(api_url + route, timeout=120), range(WARM_INSTANCES)))
+            list(pool.map(lambda url: requests.get(url, timeout=120), [api_url + route] * WARM_INSTANCES))
 
 
 def site_pages(service_id: str) -> list[str]:
@@ -79,10 +80,10 @@ def site_pages(service_id: str) -> list[str]:
             pages += ["apply.html", f"apply.html?service={service_id}"]
         else:
             pages.append(page)
-    return [*pages, "halaman-yang-tidak-ada"]  # an unknown address: the site's 404 page
+    return [*pages, NOT_FOUND_PAGE]
 
 
-def run_lighthouse(url: str, chrome: str, report: Path) -> dict[str, Any]:
+def run_lighthouse(url: str, chrome: str, report: Path, expected_status: int = 200) -> dict[str, Any]:
     """One Lighthouse run (performance only, mobile defaults); its figures."""
     command = [
         str(LIGHTHOUSE),
@@ -93,6 +94,8 @@ def run_lighthouse(url: str, chrome: str, report: Path) -> dict[str, Any]:
         "--quiet",
         f"--chrome-flags={' '.join(CHROME_FLAGS)}",
     ]
+    if expected_status != 200:
+        command.append("--ignore-status-code")  # Lighthouse refuses an error page unless told it is one
     done = subprocess.run(
         command, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300, check=False
     )
@@ -106,6 +109,8 @@ def run_lighthouse(url: str, chrome: str, report: Path) -> dict[str, Any]:
     for name, audit in METRICS.items():
         figures[name] = audits[audit]["numericValue"]
     figures["status"] = audits.get("http-status-code", {}).get("details", {}).get("items", [{}])[0].get("statusCode")
+    if figures["status"] != expected_status:
+        raise SystemExit(f"{url} answered {figures['status']}, not {expected_status}")
     figures["warnings"] = result.get("runWarnings", [])
     figures["lighthouse"] = result["lighthouseVersion"]
     figures["user_agent"] = result["environment"]["hostUserAgent"]
@@ -151,7 +156,12 @@ def main() -> int:
         pages = site_pages(services[0]["id"])
         for page in args.page or pages:
             runs = [
-                run_lighthouse(stack.site_url + page, chrome, folder / f"report-{len(measured)}-{n}.json")
+                run_lighthouse(
+                    stack.site_url + page,
+                    chrome,
+                    folder / f"report-{len(measured)}-{n}.json",
+                    404 if page == NOT_FOUND_PAGE else 200,
+                )
                 for n in range(args.runs)
             ]
             measured[page] = {"median": median_run(runs), "runs": runs}

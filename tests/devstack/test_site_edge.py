@@ -35,7 +35,7 @@ def run_function(events: list[dict[str, Any]]) -> dict[str, Any]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: the site's edge function is JavaScript (`make setup` needs Node.js)")
-    done = subprocess.run(  # noqa: S603 - a fixed program and script
+    done = subprocess.run(
         [node, "-e", HARNESS],
         input=json.dumps({"code": CODE, "events": events}),
         capture_output=True,
@@ -95,9 +95,7 @@ def test_a_site_file_is_served_a_folder_gets_its_index_and_any_other_address_the
 @pytest.mark.parametrize("seen_as", ["as the viewer asked", "as the request event rewrote it"])
 def test_the_404_page_goes_out_with_the_status_404_and_a_site_file_with_its_own(seen_as):
     # Given S3's 200 for what it was asked, and the request as the response event may see it (either form)
-    events = [
-        viewer_response(uri if seen_as == "as the viewer asked" else key, 200) for uri, key, _ in ADDRESSES
-    ]
+    events = [viewer_response(uri if seen_as == "as the viewer asked" else key, 200) for uri, key, _ in ADDRESSES]
     # When the response event runs
     answers = run_function(events)["results"]
     # Then the browser gets 404 for every unknown address and 200 for every file of the site
