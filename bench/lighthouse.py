@@ -108,7 +108,8 @@ def run_lighthouse(url: str, chrome: str, report: Path, expected_status: int = 2
     figures: dict[str, Any] = {"performance": round(result["categories"]["performance"]["score"] * 100)}
     for name, audit in METRICS.items():
         figures[name] = audits[audit]["numericValue"]
-    figures["status"] = audits.get("http-status-code", {}).get("details", {}).get("items", [{}])[0].get("statusCode")
+    requests_made = audits["network-requests"]["details"]["items"]
+    figures["status"] = next((r["statusCode"] for r in requests_made if r.get("resourceType") == "Document"), None)
     if figures["status"] != expected_status:
         raise SystemExit(f"{url} answered {figures['status']}, not {expected_status}")
     figures["warnings"] = result.get("runWarnings", [])
