@@ -17,7 +17,7 @@ SEC_VENV := .venv-security
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive bench setup clean \
+.PHONY: help dev test lint fmt build validate deploy seed requirements openapi site-paths redrive bench setup clean \
         unit-test browser-deps node-deps security audit
 
 help:  ## List the targets
@@ -67,6 +67,9 @@ requirements: $(VENV)/.installed  ## Regenerate functions/requirements.txt from 
 
 openapi: $(VENV)/.installed  ## Regenerate functions/shared/openapi.json from the routes
 	$(PY) scripts/gen_openapi.py
+
+site-paths: $(VENV)/.installed  ## Regenerate the site's file list in template.yaml's CloudFront function (after adding a page)
+	$(PY) scripts/gen_site_paths.py
 
 lint: $(VENV)/.installed  ## ruff
 	$(VENV)/bin/ruff check .
@@ -124,6 +127,7 @@ test: setup  ## Lint, validate and build the template, every test, then the secu
 	$(MAKE) --no-print-directory lint validate build
 	$(PY) scripts/gen_requirements.py --check
 	$(PY) scripts/gen_openapi.py --check
+	$(PY) scripts/gen_site_paths.py --check
 	$(PY) -m pytest $(UNIT)
 	$(PY) -m pytest $(UNIT) --clock-shift-days=365 -q
 	$(PY) -m pytest -m "browser or stack"
@@ -132,9 +136,10 @@ test: setup  ## Lint, validate and build the template, every test, then the secu
 unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no local stack)
 	$(PY) -m pytest $(UNIT)
 
-bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack
+bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack, Lighthouse on every page
 	$(PY) bench/run.py --runtime-python "$(PY313)"
 	$(PY) bench/local_stack_day.py
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache

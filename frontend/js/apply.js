@@ -18,7 +18,7 @@ import {
   serverText,
   setTitle,
 } from "./forms.js";
-import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { addMessages, applyTranslations, currentLang, intl, onLangChange, pick, t } from "./i18n.js";
 import { clearDraft, loadDraft, loadReceiptFacts, saveDraft, saveReceiptFacts } from "./drafts.js";
 import { DocumentUpload } from "./uploads.js";
 
@@ -219,7 +219,8 @@ const isNumber = (field) => field.type === "integer" || field.type === "decimal"
 
 function fillServiceOptions() {
   const chosen = select.value || service?.id || "";
-  const sorted = [...catalogue].sort((a, b) => pick(a, "name").localeCompare(pick(b, "name"), currentLang()));
+  const { compare } = intl("Collator", currentLang());
+  const sorted = [...catalogue].sort((a, b) => compare(pick(a, "name"), pick(b, "name")));
   fill(select,
     h("option", { value: "" }, t("apply.service_choose")),
     sorted.map((s) => h("option", { value: s.id }, pick(s, "name"))),

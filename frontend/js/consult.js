@@ -4,7 +4,7 @@
 import { ApiError, apiGet, apiPost, describeError } from "./api.js";
 import { h } from "./dom.js";
 import { FormErrors, busyButton, fill, looksLikeEmail, serverErrors, setTitle } from "./forms.js";
-import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { addMessages, applyTranslations, currentLang, intl, onLangChange, pick, t } from "./i18n.js";
 
 addMessages({
   id: {
@@ -96,7 +96,8 @@ const value = (id) => document.getElementById(id).value.trim();
 
 function fillServices() {
   const chosen = select.value || wanted;
-  const sorted = [...catalogue].sort((a, b) => pick(a, "name").localeCompare(pick(b, "name"), currentLang()));
+  const { compare } = intl("Collator", currentLang());
+  const sorted = [...catalogue].sort((a, b) => compare(pick(a, "name"), pick(b, "name")));
   fill(select,
     h("option", { value: "" }, t("consult.service_none")),
     sorted.map((s) => h("option", { value: s.id }, pick(s, "name"))),

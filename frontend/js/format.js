@@ -1,7 +1,7 @@
 // How the catalogue's facts are written for people: money, durations, file limits. A missing fact
 // (null) is never shown as zero or free — it is "set by the officer" or "not published".
 
-import { currentLang, formatNumber, pick, t, tn } from "./i18n.js";
+import { formatNumber, intl, locale, pick, t, tn } from "./i18n.js";
 
 /** Write an amount in rupiah: "Rp 1.500.000" (Indonesian) or "Rp 1,500,000" (English). */
 export function rupiah(amount) {
@@ -65,5 +65,5 @@ export function fileSize(bytes) {
 
 /** Join a list the way the language does: "PDF, JPG atau PNG" / "PDF, JPG or PNG". */
 export function joinOr(items) {
-  return new Intl.ListFormat(currentLang() === "id" ? "id-ID" : "en-GB", { type: "disjunction" }).format(items);
+  return intl("ListFormat", locale(), { type: "disjunction" }).format(items);
 }

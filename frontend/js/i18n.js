@@ -148,12 +148,28 @@ function store(lang) {
   }
 }
 
+// The language is asked for by every string drawn: read the address and the storage once, not each time.
+let known = null; // {search, lang}: the answer for the address it was read from
+addEventListener("storage", () => (known = null)); // another tab chose a language
+
 /** Return the language in force: `?lang=`, then the stored choice, then Indonesian. */
 export function currentLang() {
+  if (known?.search === location.search) return known.lang;
   const fromUrl = new URLSearchParams(location.search).get("lang");
-  if (LANGS.includes(fromUrl)) return fromUrl;
-  const stored = readStored();
-  return LANGS.includes(stored) ? stored : DEFAULT_LANG;
+  const stored = LANGS.includes(fromUrl) ? null : readStored();
+  const lang = LANGS.includes(fromUrl) ? fromUrl : LANGS.includes(stored) ? stored : DEFAULT_LANG;
+  known = { search: location.search, lang };
+  return lang;
+}
+
+// Intl objects are costly to make (a collator or a number format takes longer than the formatting itself).
+const intlObjects = new Map();
+
+/** Return one shared `new Intl[kind](locale, options)` per kind, locale and options. */
+export function intl(kind, localeName, options = {}) {
+  const key = `${kind}|${localeName}|${JSON.stringify(options)}`;
+  if (!intlObjects.has(key)) intlObjects.set(key, new Intl[kind](localeName, options));
+  return intlObjects.get(key);
 }
 
 /** Return the other language, the one the switch offers. */
@@ -176,7 +192,7 @@ export function t(key, vars = {}) {
 
 /** Translate a count, choosing the `_one` or `_other` form of `key`. */
 export function tn(key, n, vars = {}) {
-  const form = new Intl.PluralRules(currentLang() === "id" ? "id-ID" : "en-GB").select(n);
+  const form = intl("PluralRules", locale()).select(n);
   return t(`${key}_${form === "one" ? "one" : "other"}`, { n: formatNumber(n), ...vars });
 }
 
@@ -187,7 +203,7 @@ export function locale() {
 
 /** Format a number the way the current language writes it (1.500.000 or 1,500,000). */
 export function formatNumber(n, options = {}) {
-  return new Intl.NumberFormat(locale(), options).format(n);
+  return intl("NumberFormat", locale(), options).format(n);
 }
 
 /** Pick the field of a bilingual API object in the current language: pick(s, "name") → s.name_id. */
@@ -219,6 +235,7 @@ export function applyTranslations(root = document) {
 export function setLang(lang) {
   if (!LANGS.includes(lang)) return;
   store(lang);
+  known = null;
   const url = new URL(location.href);
   if (url.searchParams.has("lang")) {
     url.searchParams.set("lang", lang);

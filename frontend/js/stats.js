@@ -5,7 +5,7 @@
 import { apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
 import { fill } from "./forms.js";
-import { addMessages, applyTranslations, formatNumber, locale, onLangChange, pick, t } from "./i18n.js";
+import { addMessages, applyTranslations, formatNumber, intl, locale, onLangChange, pick, t } from "./i18n.js";
 import { formatDate, jakartaDate } from "./status.js";
 
 addMessages({
@@ -93,7 +93,7 @@ function svg(tag, attrs = {}, ...children) {
 
 const num = (n) => formatNumber(n || 0);
 const shortDate = (iso) =>
-  new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(
+  intl("DateTimeFormat", locale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(
     new Date(`${iso}T00:00:00Z`),
   );
 

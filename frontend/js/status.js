@@ -2,7 +2,7 @@
 // the way the office keeps them: Jakarta time (WIB), in the reader's language.
 
 import { h } from "./dom.js";
-import { addMessages, locale, t } from "./i18n.js";
+import { addMessages, intl, locale, t } from "./i18n.js";
 
 addMessages({
   id: {
@@ -45,7 +45,7 @@ export function statusTag(status, attrs = {}) {
 export function formatDateTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeStyle: "short", timeZone: JAKARTA }).format(
+  const text = intl("DateTimeFormat", locale(), { dateStyle: "long", timeStyle: "short", timeZone: JAKARTA }).format(
     date,
   );
   return `${text} WIB`;
@@ -55,7 +55,7 @@ export function formatDateTime(iso) {
 export function formatDate(isoDate) {
   const [year, month, day] = String(isoDate).slice(0, 10).split("-").map(Number);
   if (!year || !month || !day) return isoDate;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" }).format(
+  return intl("DateTimeFormat", locale(), { dateStyle: "long", timeZone: "UTC" }).format(
     new Date(Date.UTC(year, month - 1, day)),
   );
 }
@@ -65,5 +65,5 @@ export function jakartaDate(offsetDays = 0) {
   const when = new Date(Date.now() + offsetDays * 86400000);
   const parts = { timeZone: JAKARTA, year: "numeric", month: "2-digit", day: "2-digit" };
   // Canada writes dates as YYYY-MM-DD, the form the API takes.
-  return new Intl.DateTimeFormat("en-CA", parts).format(when);
+  return intl("DateTimeFormat", "en-CA", parts).format(when);
 }
