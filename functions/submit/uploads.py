@@ -45,9 +45,24 @@ def application_key(application_id: str, upload_id: str) -> str:
     return f"{APPLICATIONS_PREFIX}{application_id}/{upload_id}"
 
 
+# The proof a courier delivered a paper application (a photo of its receipt): an upload like any document, for
+# every service, that only the officers' intake attaches (a citizen's online submission has no courier).
+DELIVERY_RECEIPT: dict[str, Any] = {
+    "id": "delivery_receipt",
+    "label_id": "Foto tanda terima kurir",
+    "label_en": "Photo of the courier's receipt",
+    "required": False,
+    "accepted_types": ["image/jpeg", "image/png", "application/pdf"],
+    "max_size_bytes": 5 * 1024 * 1024,
+}
+
+
 def find_requirement(service: dict[str, Any], requirement_id: str) -> dict[str, Any] | None:
-    """Return one of a service's requirements, or None."""
-    return next((r for r in service.get("requirements", []) if r["id"] == requirement_id), None)
+    """Return one of a service's requirements (or the delivery receipt every service takes on paper), or None."""
+    found = next((r for r in service.get("requirements", []) if r["id"] == requirement_id), None)
+    if found is None and requirement_id == DELIVERY_RECEIPT["id"]:
+        return DELIVERY_RECEIPT
+    return found
 
 
 def _megabytes(size: int) -> str:
