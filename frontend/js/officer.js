@@ -6,6 +6,7 @@ import { ApiError, apiFetch, describeError } from "./api.js";
 import { h, showError, showLoading, doneLoading } from "./dom.js";
 import { serverText } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { openIntake } from "./intake.js";
 import { formatDate, formatDateTime, statusName, statusTag } from "./status.js";
 
 const STATUSES = ["SUBMITTED", "IN_REVIEW", "SURVEY_SCHEDULED", "SURVEYED", "RETURNED", "APPROVED", "ISSUED", "REJECTED"];
@@ -302,7 +303,7 @@ document.getElementById("signout").addEventListener("click", () => {
 });
 
 // ---- Views -----------------------------------------------------------------------------------------------------
-const views = { queue: "queue-view", detail: "detail-view", consultations: "consult-view" };
+const views = { queue: "queue-view", detail: "detail-view", consultations: "consult-view", intake: "intake-view" };
 
 function show(view) {
   for (const [name, id] of Object.entries(views)) document.getElementById(id).hidden = name !== view;
@@ -317,6 +318,9 @@ function route() {
   } else if (hash === "consultations") {
     show("consultations");
     loadConsultations();
+  } else if (hash === "intake") {
+    show("intake");
+    openIntake(officerApi, services);
   } else {
     show("queue");
     loadQueue();

@@ -37,8 +37,10 @@ def test_a_draft_is_kept_thirty_days_under_a_readable_reference_with_nothing_sec
     (item,) = tables["DraftsTable"].scan()["Items"]
     assert item["reference"] == reference
     assert int(item["expires_at_epoch"]) == int((MORNING + dt.timedelta(days=30)).timestamp())
-    assert response.body["expires_at"] == item["expires_at"] == (MORNING + dt.timedelta(days=30)).isoformat(
-        timespec="milliseconds"
+    assert (
+        response.body["expires_at"]
+        == item["expires_at"]
+        == (MORNING + dt.timedelta(days=30)).isoformat(timespec="milliseconds")
     )
     assert set(item) == {
         "reference",
