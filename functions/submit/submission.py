@@ -343,7 +343,8 @@ def take_in_paper_application(
     :raises Unprocessable: a field, the NIK, a missing requirement, an upload or the cover sheet is not acceptable.
     """
     payload = dict(request["payload"])
-    officer = str(payload.pop("officer"))
+    # Named in the history as the decisions name officers (functions/issue/decisions.py `Officer.actor`).
+    officer = f"officer:{payload.pop('officer')}"
     intake = IntakeRequest.model_validate(payload)
     submission = SubmissionRequest.model_validate(
         intake.model_dump(mode="json", exclude={"channel", "cover_sheet_ref", "receipt_upload_id"})

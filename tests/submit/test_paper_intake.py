@@ -45,7 +45,7 @@ def test_a_drop_box_file_with_its_cover_sheet_enters_as_submitted_with_its_chann
     stored = tables["ApplicationsTable"].get_item(Key={"id": receipt["id"]})["Item"]
     assert stored["channel"] == "dropbox" and stored["cover_sheet_ref"] == reference
     (entry,) = stored["history"]
-    assert entry["status"] == "SUBMITTED" and entry["actor"] == OFFICER["username"]
+    assert entry["status"] == "SUBMITTED" and entry["actor"] == f"officer:{OFFICER['username']}"
     assert "kotak surat" in entry["note"] and "drop box" in entry["note"]
     assert stored["access_token_hash"]
     # and the cover sheet is spent
