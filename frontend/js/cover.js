@@ -94,9 +94,11 @@ function destination() {
 function draw() {
   if (!cover) {
     container.replaceChildren(
-      h("p", {}, t("cover.missing")),
-      reference ? h("p", { class: "reference reference--large" }, reference) : null,
-      h("p", {}, h("a", { href: "apply.html" }, t("cover.apply"))),
+      ...[
+        h("p", {}, t("cover.missing")),
+        reference ? h("p", { class: "reference reference--large" }, reference) : null,
+        h("p", {}, h("a", { href: "apply.html" }, t("cover.apply"))),
+      ].filter(Boolean),
     );
     return;
   }
@@ -133,7 +135,7 @@ function draw() {
     h("h2", { class: "heading-m" }, both("Isi amplop", "In the envelope")),
     envelopeContents(),
     h("h2", { class: "heading-m" }, both("Ke mana", "Where it goes")),
-    destination(),
+    ...destination().filter(Boolean),
     h("h2", { class: "heading-m" }, both("Pernyataan", "Declaration")),
     h(
       "p",
@@ -162,8 +164,17 @@ function draw() {
 onLangChange(draw);
 draw();
 if (cover) {
-  Promise.allSettled([
-    apiGet(`/services/${encodeURIComponent(cover.service_id)}`).then((found) => (service = found)),
-    apiGet("/sites", { kind: "mall" }).then((found) => (mall = found.sites?.[0] || null)),
-  ]).then(draw);
+  // Each fills in its part when it comes; without them the sheet still has its reference and QR code.
+  apiGet(`/services/${encodeURIComponent(cover.service_id)}`)
+    .then((found) => {
+      service = found;
+      draw();
+    })
+    .catch(() => {});
+  apiGet("/sites", { kind: "mall" })
+    .then((found) => {
+      mall = found.sites?.[0] || null;
+      draw();
+    })
+    .catch(() => {});
 }

@@ -270,12 +270,18 @@ function placeOf(field, detail) {
 }
 
 function recorded(receiptBody) {
+  const open = h("a", { href: `#application=${encodeURIComponent(receiptBody.id)}` }, t("intake.open", { id: receiptBody.id }));
   result.replaceChildren(
     h(
       "div",
       { class: "notification-banner notification-banner--success", role: "status", id: "intake-recorded" },
-      h("p", {}, t("intake.recorded", { id: receiptBody.id })),
-      h("p", {}, h("a", { href: `#application=${encodeURIComponent(receiptBody.id)}` }, t("intake.open", { id: receiptBody.id }))),
+      h("div", { class: "notification-banner__header" }, t("officer.done")),
+      h(
+        "div",
+        { class: "notification-banner__content" },
+        h("p", {}, t("intake.recorded", { id: receiptBody.id })),
+        h("p", {}, open),
+      ),
     ),
   );
   form.reset();
@@ -285,7 +291,7 @@ function recorded(receiptBody) {
   draftLocale = "id";
   chooseService("");
   idempotencyKey = newIdempotencyKey();
-  result.querySelector("a").focus();
+  open.focus();
 }
 
 async function submit(event) {
