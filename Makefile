@@ -102,6 +102,7 @@ unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no loc
 bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack
 	$(PY) bench/run.py --runtime-python "$(PY313)"
 	$(PY) bench/local_stack_day.py
+	$(PY) bench/replay_day.py
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache
