@@ -1,19 +1,13 @@
-"""Paper applications on the local stack: a citizen prints a cover sheet for the drop box; the officer scans it in.
-
-Also the console's TOTP step: the local stack's TOTP officer signs in with the code of the moment, and a wrong code
-is told.
-"""
+"""Paper applications on the local stack: a citizen prints a cover sheet for the drop box; the officer scans it in."""
 
 import shutil
 import subprocess
-import time
 
 import boto3
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from devstack.totp import STEP_S, totp_code
 from tests.browser.test_officer_console import API_WAIT_MS, SUBMIT_WAIT_MS, sign_in, site
 
 pytestmark = pytest.mark.browser
@@ -139,39 +133,3 @@ def test_the_intake_names_a_mistyped_cover_sheet(page: Page, local_stack, axe, c
     # Then
     expect(page.locator("#cover-status")).to_contain_text("tidak ditemukan", timeout=API_WAIT_MS)
     axe(page)
-
-
-def _fresh_code(secret: str) -> str:
-    """The code of the moment, waiting out the last seconds of a step so the pool checks the same one."""
-    if time.time() % STEP_S > STEP_S - 5:
-        time.sleep(STEP_S - time.time() % STEP_S + 0.5)
-    return totp_code(secret)
-
-
-def test_the_totp_officer_signs_in_through_the_code_step_and_a_wrong_code_is_told(
-    page: Page, local_stack, axe, console_errors
-):
-    # Given the local stack's officer with a TOTP app
-    officer = local_stack.info["totp_officer"]
-    console_errors.allow(r"status of 400 .*" + local_stack.info["aws_endpoint_url"].replace(".", r"\."))
-    page.goto(site(local_stack, "officer.html"))
-    page.get_by_label("Nama pengguna atau e-mail").fill(officer["username"])
-    page.get_by_label("Kata sandi").fill(officer["password"])
-    page.get_by_role("button", name="Masuk").click()
-    # Then the password alone is not enough: the code is asked for
-    code_field = page.get_by_label("Kode dari aplikasi autentikator")
-    expect(code_field).to_be_visible(timeout=API_WAIT_MS)
-    expect(page.locator("#console")).to_be_hidden()
-    axe(page)
-    # When a wrong code is typed
-    right = _fresh_code(officer["totp_secret"])
-    code_field.fill("000000" if right != "000000" else "111111")
-    page.get_by_role("button", name="Masuk").click()
-    # Then it is told, and the console stays shut
-    expect(page.locator(".error-summary")).to_contain_text("Kode tidak cocok", timeout=API_WAIT_MS)
-    expect(page.locator("#console")).to_be_hidden()
-    # When the officer types the code of the moment
-    code_field.fill(_fresh_code(officer["totp_secret"]))
-    code_field.press("Enter")
-    # Then the console opens
-    expect(page.locator("#who")).to_contain_text(officer["username"], timeout=API_WAIT_MS)
