@@ -56,7 +56,7 @@ def _password_step(page: Page, local_stack, username: str, password: str) -> Non
 
 
 def test_a_new_officer_changes_the_temporary_password_and_sets_up_a_totp_app_at_first_sign_in(
-    page: Page, local_stack, axe
+    page: Page, local_stack, axe, console_errors
 ):
     # Given an officer the admin created with a temporary password (Cognito asks a new password, then an app)
     cognito = local_stack.client("cognito-idp")
@@ -70,6 +70,9 @@ def test_a_new_officer_changes_the_temporary_password_and_sets_up_a_totp_app_at_
         MessageAction="SUPPRESS",
     )
     cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="officer")
+    # moto does not know the access token of a session begun through MFA_SETUP, so it answers the sign-out's
+    # GlobalSignOut with a 400 (the browser logs it); the console forgets its tokens whatever the answer.
+    console_errors.allow(r"status of 400 .*" + local_stack.info["aws_endpoint_url"].replace(".", r"\."))
     # When the officer signs in with it
     _password_step(page, local_stack, username, "Sementara-2026-A")
     # Then a new password is asked for
