@@ -84,7 +84,7 @@ addMessages({
 });
 applyTranslations();
 
-// The courier's receipt, as functions/submit/uploads.py DELIVERY_RECEIPT defines it (the server checks it; this
+// The courier's receipt, as functions/shared/catalogue.py DELIVERY_RECEIPT defines it (the server checks it; this
 // copy only lets the page say early that a file is of the wrong type or too large).
 const RECEIPT = {
   id: "delivery_receipt",

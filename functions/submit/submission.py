@@ -26,7 +26,7 @@ from functions.shared.applications import (
     timestamp,
     transition,
 )
-from functions.shared.catalogue import get_service
+from functions.shared.catalogue import DELIVERY_RECEIPT, get_service
 from functions.shared.errors import Conflict, Unprocessable, detail
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
@@ -222,8 +222,7 @@ def check_document_requirements(service: dict[str, Any], documents: list[Documen
             "That requirement is not one of the service's.",
         )
         for i, doc in enumerate(documents)
-        if doc.requirement_id == uploads.DELIVERY_RECEIPT["id"]
-        or uploads.find_requirement(service, doc.requirement_id) is None
+        if doc.requirement_id == DELIVERY_RECEIPT["id"] or uploads.find_requirement(service, doc.requirement_id) is None
     ]
 
 
@@ -350,7 +349,7 @@ def take_in_paper_application(
         intake.model_dump(mode="json", exclude={"channel", "cover_sheet_ref", "receipt_upload_id"})
     )
     receipt = (
-        DocumentRef(requirement_id=uploads.DELIVERY_RECEIPT["id"], upload_id=intake.receipt_upload_id)
+        DocumentRef(requirement_id=DELIVERY_RECEIPT["id"], upload_id=intake.receipt_upload_id)
         if intake.receipt_upload_id
         else None
     )

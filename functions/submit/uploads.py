@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.shared.applications import timestamp
+from functions.shared.catalogue import DELIVERY_RECEIPT
 from functions.shared.dynamo import from_item
 from functions.shared.errors import NotFound, Unprocessable, detail
 from functions.shared.observability import logger
@@ -43,18 +44,6 @@ def incoming_key(upload_id: str) -> str:
 def application_key(application_id: str, upload_id: str) -> str:
     """Return where an accepted document is kept."""
     return f"{APPLICATIONS_PREFIX}{application_id}/{upload_id}"
-
-
-# The proof a courier delivered a paper application (a photo of its receipt): an upload like any document, for
-# every service, that only the officers' intake attaches (a citizen's online submission has no courier).
-DELIVERY_RECEIPT: dict[str, Any] = {
-    "id": "delivery_receipt",
-    "label_id": "Foto tanda terima kurir",
-    "label_en": "Photo of the courier's receipt",
-    "required": False,
-    "accepted_types": ["image/jpeg", "image/png", "application/pdf"],
-    "max_size_bytes": 5 * 1024 * 1024,
-}
 
 
 def find_requirement(service: dict[str, Any], requirement_id: str) -> dict[str, Any] | None:

@@ -2,7 +2,7 @@
 
 import uuid
 
-from functions.submit.uploads import DELIVERY_RECEIPT
+from functions.shared.catalogue import DELIVERY_RECEIPT
 from tests.handlers.applications.submit_kit import VALID_NIK
 
 OFFICER = {"username": "petugas@satupintu.local", "cognito:groups": ["officer"]}
@@ -85,6 +85,10 @@ def test_a_courier_file_without_a_cover_sheet_keeps_the_receipt_photo_as_a_docum
     assert kept[DELIVERY_RECEIPT["id"]]["upload_id"] == receipt_upload
     assert kept[DELIVERY_RECEIPT["id"]]["content_type"] == "image/jpeg"
     assert "Diterima lewat kurir" in stored["history"][0]["note"]
+    # and the officers' detail names it in both languages
+    detail = api.get(f"/api/officer/applications/{response.body['id']}", claims=OFFICER).body
+    (shown,) = [d for d in detail["documents"] if d["requirement_id"] == DELIVERY_RECEIPT["id"]]
+    assert (shown["label_id"], shown["label_en"]) == (DELIVERY_RECEIPT["label_id"], DELIVERY_RECEIPT["label_en"])
 
 
 def test_every_problem_is_named_in_one_answer_a_bad_cover_sheet_and_receipt_among_them(api, citizen, tables):
