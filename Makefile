@@ -139,6 +139,7 @@ unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no loc
 bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack, Lighthouse on every page
 	$(PY) bench/run.py --runtime-python "$(PY313)"
 	$(PY) bench/local_stack_day.py
+	$(PY) bench/replay_day.py
 	$(PY) bench/lighthouse.py
 
 clean:

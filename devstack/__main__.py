@@ -48,6 +48,8 @@ def main() -> int:
             f"  AWS (moto)          {info['aws_endpoint_url']}  ({info['region']})\n"
             f"  Petugas / Officer   {info['officer']['username']} / {info['officer']['password']}\n"
             f"  Admin               {info['admin']['username']} / {info['admin']['password']}\n"
+            f"  Petugas TOTP        {info['totp_officer']['username']} / {info['totp_officer']['password']}"
+            f"  (kunci TOTP / TOTP key: {args.state_file})\n"
             f"  State               {args.state_file}\n"
             "Ctrl-C menghentikan / stops.\n",
             flush=True,

@@ -174,7 +174,16 @@ def create_user_pools(cognito: Any, template: dict[str, Any], resolver: Resolver
             UsernameAttributes=props.get("UsernameAttributes", []),
             AutoVerifiedAttributes=props.get("AutoVerifiedAttributes", []),
             AdminCreateUserConfig=props.get("AdminCreateUserConfig", {}),
+            MfaConfiguration=props.get("MfaConfiguration", "OFF"),
         )["UserPool"]
+        if "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", []):
+            # What EnabledMfas says in the template; the local stack's moto checks the codes when the process sets
+            # MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP (devstack/stack.py does).
+            cognito.set_user_pool_mfa_config(
+                UserPoolId=pool["Id"],
+                SoftwareTokenMfaConfiguration={"Enabled": True},
+                MfaConfiguration=props.get("MfaConfiguration", "OFF"),
+            )
         out.refs[logical_id] = pool["Id"]
         out.attrs[(logical_id, "Arn")] = pool["Arn"]
         out.attrs[(logical_id, "ProviderURL")] = f"cognito-idp.{cognito.meta.region_name}.amazonaws.com/{pool['Id']}"

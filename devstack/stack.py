@@ -16,10 +16,14 @@ from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer
 from devstack.pollers import QueuePoller, Scheduler
 from devstack.template import ROOT, functions, http_routes, load_template, queue_sources, schedule_sources
+from devstack.totp import enrol_totp
 
 REGION = res.REGION
 OFFICER = {"username": "petugas@satupintu.local", "password": "Petugas-Lokal-2026"}
 ADMIN = {"username": "admin@satupintu.local", "password": "Admin-Lokal-2026"}
+# An officer who has set up a TOTP app, so the console's sign-in meets the challenge the deployed pool always asks.
+# (moto lets a user without one sign in with the password alone, where Cognito would first ask to set one up.)
+TOTP_OFFICER = {"username": "petugas-totp@satupintu.local", "password": "Petugas-Totp-2026"}
 
 
 @dataclass
@@ -53,6 +57,8 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         """Bring the stack up and return what `.local/stack.json` holds."""
         opts = self.options
+        # moto checks TOTP codes only when asked to; the pool requires them (template.yaml), so the stack asks.
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
         self.moto = MotoServer(opts.host, opts.aws_port)
         self.moto.start()
         chosen_log_level = os.environ.get("POWERTOOLS_LOG_LEVEL")
@@ -93,7 +99,7 @@ class LocalStack:
         }
         headers_policy = resolver.resolve(self.template["Resources"]["SecurityHeadersPolicy"]["Properties"])
         self.gateway.configure(http_routes(self.template), authorizers, security_headers(headers_policy, self.moto.url))
-        self._create_users(session.client("cognito-idp"), pool_id)
+        totp_secret = self._create_users(session.client("cognito-idp"), pool_id, client_id)
         if opts.seed:
             from devstack.seed import seed_catalogue
 
@@ -127,14 +133,15 @@ class LocalStack:
             "user_pool_client_id": client_id,
             "officer": OFFICER,
             "admin": ADMIN,
+            "totp_officer": {**TOTP_OFFICER, "totp_secret": totp_secret},
             "stage": opts.stage,
             "resources": {k: v for k, v in self.resources.refs.items() if k not in {"SiteDistribution", "HttpApi"}},
         }
         return self.info
 
-    def _create_users(self, cognito: Any, pool_id: str) -> None:
-        """Create the ready-made officer (group officer) and admin (groups officer and admin)."""
-        for user, groups in ((OFFICER, ["officer"]), (ADMIN, ["officer", "admin"])):
+    def _create_users(self, cognito: Any, pool_id: str, client_id: str) -> str:
+        """Create the ready-made officer, admin and TOTP officer; return the TOTP officer's authenticator secret."""
+        for user, groups in ((OFFICER, ["officer"]), (ADMIN, ["officer", "admin"]), (TOTP_OFFICER, ["officer"])):
             cognito.admin_create_user(
                 UserPoolId=pool_id,
                 Username=user["username"],
@@ -149,6 +156,7 @@ class LocalStack:
             )
             for group in groups:
                 cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user["username"], GroupName=group)
+        return enrol_totp(cognito, pool_id, client_id, TOTP_OFFICER["username"], TOTP_OFFICER["password"])
 
     def write_state(self, path: Path) -> None:
         """Write the stack's URLs and logins where tools and tests read them."""

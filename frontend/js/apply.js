@@ -19,7 +19,7 @@ import {
   setTitle,
 } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, intl, onLangChange, pick, t } from "./i18n.js";
-import { clearDraft, loadDraft, loadReceiptFacts, saveDraft, saveReceiptFacts } from "./drafts.js";
+import { clearDraft, loadDraft, loadReceiptFacts, saveCoverSheet, saveDraft, saveReceiptFacts } from "./drafts.js";
 import { DocumentUpload } from "./uploads.js";
 
 addMessages({
@@ -182,11 +182,40 @@ applyTranslations();
 const column = document.getElementById("apply");
 const form = document.getElementById("apply-form");
 const select = document.getElementById("service");
+addMessages({
+  id: {
+    "apply.channel_legend": "Cara mengirim dokumen",
+    "apply.channel_hint":
+      "Unggah sekarang, atau kirim berkas kertas lewat kotak surat atau kurir dengan lembar sampul yang Anda cetak.",
+    "apply.channel_online": "Unggah dokumen sekarang",
+    "apply.channel_dropbox": "Kotak surat di kantor layanan",
+    "apply.channel_courier": "Kurir",
+    "apply.paper_intro":
+      "Anda tidak mengunggah dokumen. Setelah menyimpan, cetak lembar sampul dan masukkan ke amplop bersama dokumen yang disebutkan di sana.",
+    "apply.paper_submit": "Simpan dan cetak lembar sampul",
+    "apply.paper_saving": "Menyimpan…",
+  },
+  en: {
+    "apply.channel_legend": "How you send the documents",
+    "apply.channel_hint":
+      "Upload them now, or send paper copies through a drop box or a courier with a cover sheet you print.",
+    "apply.channel_online": "Upload the documents now",
+    "apply.channel_dropbox": "A drop box at a service office",
+    "apply.channel_courier": "Courier",
+    "apply.paper_intro":
+      "You upload nothing. Once saved, print the cover sheet and put it in the envelope with the documents it lists.",
+    "apply.paper_submit": "Save and print the cover sheet",
+    "apply.paper_saving": "Saving…",
+  },
+});
+
 const serviceStatus = document.getElementById("service-status");
 const details = document.getElementById("apply-details");
 const facts = document.getElementById("service-facts");
 const fieldsSection = document.getElementById("service-fields");
 const documentsSection = document.getElementById("documents");
+const paperNote = h("p", { class: "inset-text", id: "paper-note", hidden: true }, liveText(() => t("apply.paper_intro")));
+documentsSection.after(paperNote);
 const readiness = document.getElementById("readiness");
 const submitButton = document.getElementById("submit");
 const errors = new FormErrors({ main: column });
@@ -367,6 +396,7 @@ function renderService() {
     [...uploads.values()].map((upload) => upload.el),
   );
   details.hidden = false;
+  showChannel();
   updateReadiness();
 }
 
@@ -422,6 +452,22 @@ function fieldProblem(field) {
 }
 
 /** Return every problem the browser can see: `[{id, text, missing}]`, `missing` for what is simply not there yet. */
+/** Return "dropbox" or "courier" when the citizen sends paper, or null when they upload now. */
+function paperChannel() {
+  const chosen = form.querySelector('input[name="channel"]:checked')?.value || "online";
+  return chosen === "online" ? null : chosen;
+}
+
+/** Show the uploads, or (paper) say that the documents go in the envelope; the button says what it does. */
+function showChannel() {
+  const paper = paperChannel();
+  documentsSection.hidden = Boolean(paper);
+  paperNote.hidden = !paper;
+  document.getElementById("declaration").closest(".form-group").hidden = Boolean(paper);
+  submitButton.dataset.i18n = paper ? "apply.paper_submit" : "apply.submit";
+  submitButton.textContent = t(submitButton.dataset.i18n);
+}
+
 function problems() {
   const found = [];
   const add = (id, key, missing = false, vars = () => ({})) => found.push({ id, missing, text: () => t(key, vars()) });
@@ -450,6 +496,8 @@ function problems() {
       }));
     }
   }
+  // On paper the documents travel in the envelope and the declaration is signed on the cover sheet.
+  if (paperChannel()) return found;
   for (const upload of uploads.values()) {
     const blocker = upload.blockerError();
     if (blocker) found.push({ ...blocker, missing: true });
@@ -566,6 +614,25 @@ function outcomeUnknown(error) {
   );
 }
 
+/** Keep the paper application's draft at the API and open its cover sheet to print. */
+async function savePaperDraft() {
+  const { service_id, applicant, fields, locale } = submission();
+  const done = busyButton(submitButton, t("apply.paper_saving"));
+  submitting = true;
+  try {
+    const saved = await apiPost("/drafts", { service_id, applicant, fields, locale, channel: paperChannel() });
+    saveCoverSheet({ ...saved, service_id, channel: paperChannel(), applicant_name: applicant.name });
+    clearDraft();
+    location.assign(`cover.html#ref=${encodeURIComponent(saved.reference)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422) errors.show(serverErrors(error, { fieldIds: APPLICANT_FIELDS }));
+    else errors.show([{ id: null, text: () => `${describeError(error)} ${t("apply.error_retry")}` }]);
+  } finally {
+    submitting = false;
+    done();
+  }
+}
+
 async function submit(event) {
   event.preventDefault();
   if (submitting) return;
@@ -576,6 +643,10 @@ async function submit(event) {
     return;
   }
   errors.clear();
+  if (paperChannel()) {
+    await savePaperDraft();
+    return;
+  }
   submitting = true;
   const done = busyButton(submitButton, t("apply.submitting"));
   const sent = submission();
@@ -754,12 +825,17 @@ form.addEventListener("input", () => {
   keepDraft();
 });
 select.addEventListener("change", () => chooseService(select.value));
+document.getElementById("channel").addEventListener("change", () => {
+  showChannel();
+  updateReadiness();
+});
 onLangChange(() => {
   if (receipt) {
     renderConfirmation(false);
     return;
   }
   fillServiceOptions();
+  if (service) showChannel();
   updateReadiness();
 });
 

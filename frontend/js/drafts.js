@@ -5,6 +5,7 @@
 
 const KEY = "satu-pintu.apply.draft";
 const RECEIPT_PREFIX = "satu-pintu.apply.receipt.";
+const COVER_PREFIX = "satu-pintu.cover.";
 export const DRAFT_VERSION = 1;
 
 function storage() {
@@ -54,5 +55,23 @@ export function loadReceiptFacts(id) {
     return JSON.parse(storage()?.getItem(RECEIPT_PREFIX + id) || "{}") || {};
   } catch {
     return {};
+  }
+}
+
+/** Keep a paper draft's cover sheet (`{reference, qr_svg, expires_at, service_id, channel, ...}`) for its page. */
+export function saveCoverSheet(cover) {
+  try {
+    storage()?.setItem(COVER_PREFIX + cover.reference, JSON.stringify(cover));
+  } catch {
+    // Without it the cover sheet page says it cannot be shown again, and the reference is still on screen.
+  }
+}
+
+/** Return the cover sheet kept for a reference, or null. */
+export function loadCoverSheet(reference) {
+  try {
+    return JSON.parse(storage()?.getItem(COVER_PREFIX + reference) || "null");
+  } catch {
+    return null;
   }
 }

@@ -18,6 +18,7 @@ export const PAGES = [
   { href: "service.html" },
   { href: "verify.html", footer: "footer.verify" },
   { href: "privacy.html", footer: "footer.privacy" },
+  { href: "cover.html" },
 ];
 
 /** Say whether a page of the site exists (is listed in PAGES), so a link to it may be drawn. */

@@ -6,6 +6,7 @@ import { ApiError, apiFetch, describeError } from "./api.js";
 import { h, showError, showLoading, doneLoading } from "./dom.js";
 import { serverText } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
+import { openIntake } from "./intake.js";
 import { formatDate, formatDateTime, statusName, statusTag } from "./status.js";
 
 const STATUSES = ["SUBMITTED", "IN_REVIEW", "SURVEY_SCHEDULED", "SURVEYED", "RETURNED", "APPROVED", "ISSUED", "REJECTED"];
@@ -33,7 +34,14 @@ addMessages({
     "officer.mfa_failed": "Kode tidak cocok. Coba kode yang baru.",
     "officer.signin_unavailable": "Layanan masuk tidak dapat dihubungi. Coba lagi sebentar lagi.",
     "officer.signin_missing": "Isi nama pengguna dan kata sandi.",
-    "officer.new_password": "Akun ini harus mengganti kata sandi dulu. Hubungi admin.",
+    "officer.new_password": "Cara masuk yang diminta belum didukung konsol ini. Hubungi admin.",
+    "officer.new_password_label": "Kata sandi baru",
+    "officer.new_password_hint":
+      "Kata sandi sementara dari admin harus diganti. Paling sedikit 12 karakter, dengan huruf besar, huruf kecil dan angka.",
+    "officer.new_password_refused": "Kata sandi baru ini tidak memenuhi aturan. Coba yang lain.",
+    "officer.mfa_setup_intro":
+      "Akun ini belum memakai aplikasi autentikator. Tambahkan kunci ini di aplikasi autentikator Anda (TOTP, berbasis waktu), lalu ketik kode yang ditampilkannya.",
+    "officer.mfa_setup_key": "Kunci",
     "officer.nav": "Konsol",
     "officer.queue_heading": "Antrean permohonan",
     "officer.consult_heading": "Konsultasi",
@@ -114,7 +122,14 @@ addMessages({
     "officer.mfa_failed": "The code does not match. Try a new code.",
     "officer.signin_unavailable": "The sign-in service cannot be reached. Try again shortly.",
     "officer.signin_missing": "Enter your username and password.",
-    "officer.new_password": "This account must change its password first. Contact an admin.",
+    "officer.new_password": "This console cannot yet answer what the sign-in asks. Contact an admin.",
+    "officer.new_password_label": "New password",
+    "officer.new_password_hint":
+      "The temporary password from the admin must be changed. At least 12 characters, with upper and lower case letters and a digit.",
+    "officer.new_password_refused": "This new password does not meet the rules. Try another.",
+    "officer.mfa_setup_intro":
+      "This account has no authenticator app yet. Add this key to your authenticator app (TOTP, time-based), then type the code it shows.",
+    "officer.mfa_setup_key": "Key",
     "officer.nav": "Console",
     "officer.queue_heading": "Review queue",
     "officer.consult_heading": "Consultations",
@@ -186,6 +201,7 @@ applyTranslations();
 // `username` is how the API names the officer (the token's username); `display` is what a person reads.
 const session = { idToken: null, accessToken: null, username: null, display: null, groups: [] };
 let config = null;
+// What Cognito asked for after the password ({name, session}), until it is answered.
 let pendingChallenge = null;
 let services = [];
 
@@ -226,6 +242,61 @@ function signinProblem(key) {
   panel.focus();
 }
 
+// Answer the pending challenge with what the form now holds (a new password, or the app's code).
+function answerChallenge(username) {
+  const code = signinForm.mfa.value.trim();
+  if (pendingChallenge.name === "NEW_PASSWORD_REQUIRED") {
+    return cognito("RespondToAuthChallenge", {
+      ChallengeName: "NEW_PASSWORD_REQUIRED",
+      ClientId: config.user_pool_client_id,
+      Session: pendingChallenge.session,
+      ChallengeResponses: { USERNAME: username, NEW_PASSWORD: signinForm.new_password.value },
+    });
+  }
+  if (pendingChallenge.name === "MFA_SETUP") {
+    // The first code from the new app proves it holds the key; then the setup challenge is answered.
+    return cognito("VerifySoftwareToken", {
+      Session: pendingChallenge.session,
+      UserCode: code,
+      FriendlyDeviceName: "Satu Pintu",
+    }).then((verified) =>
+      cognito("RespondToAuthChallenge", {
+        ChallengeName: "MFA_SETUP",
+        ClientId: config.user_pool_client_id,
+        Session: verified.Session,
+        ChallengeResponses: { USERNAME: username },
+      }),
+    );
+  }
+  return cognito("RespondToAuthChallenge", {
+    ChallengeName: "SOFTWARE_TOKEN_MFA",
+    ClientId: config.user_pool_client_id,
+    Session: pendingChallenge.session,
+    ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+  });
+}
+
+// Show the step Cognito asks for next; return false when the console cannot answer it.
+async function askFor(result) {
+  const name = result.ChallengeName;
+  let session = result.Session;
+  if (name === "MFA_SETUP") {
+    const associated = await cognito("AssociateSoftwareToken", { Session: session });
+    session = associated.Session || session;
+    document.getElementById("mfa-secret").textContent = associated.SecretCode.replace(/(.{4})/g, "$1 ").trim();
+  } else if (name !== "SOFTWARE_TOKEN_MFA" && name !== "NEW_PASSWORD_REQUIRED") {
+    return false;
+  }
+  pendingChallenge = { name, session };
+  document.getElementById("new-password-group").hidden = name !== "NEW_PASSWORD_REQUIRED";
+  document.getElementById("mfa-setup").hidden = name !== "MFA_SETUP";
+  mfaGroup.hidden = name === "NEW_PASSWORD_REQUIRED";
+  signinForm.mfa.value = "";
+  signinError.replaceChildren();
+  (name === "NEW_PASSWORD_REQUIRED" ? signinForm.new_password : signinForm.mfa).focus();
+  return true;
+}
+
 signinForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const username = signinForm.username.value.trim();
@@ -236,12 +307,7 @@ signinForm.addEventListener("submit", async (event) => {
     config = config || (await apiFetch("/config"));
     let result;
     if (pendingChallenge) {
-      result = await cognito("RespondToAuthChallenge", {
-        ChallengeName: "SOFTWARE_TOKEN_MFA",
-        ClientId: config.user_pool_client_id,
-        Session: pendingChallenge,
-        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: signinForm.mfa.value.trim() },
-      });
+      result = await answerChallenge(username);
     } else {
       if (!username || !signinForm.password.value) {
         signinProblem("officer.signin_missing");
@@ -253,20 +319,14 @@ signinForm.addEventListener("submit", async (event) => {
         AuthParameters: { USERNAME: username, PASSWORD: signinForm.password.value },
       });
     }
-    if (result.ChallengeName === "SOFTWARE_TOKEN_MFA") {
-      pendingChallenge = result.Session;
-      mfaGroup.hidden = false;
-      signinError.replaceChildren();
-      signinForm.mfa.focus();
-      return;
-    }
     if (result.ChallengeName) {
-      signinProblem("officer.new_password");
+      if (!(await askFor(result))) signinProblem("officer.new_password");
       return;
     }
     signedIn(result.AuthenticationResult);
   } catch (error) {
     if (error instanceof ApiError || error instanceof TypeError) signinProblem("officer.signin_unavailable");
+    else if (pendingChallenge?.name === "NEW_PASSWORD_REQUIRED") signinProblem("officer.new_password_refused");
     else signinProblem(pendingChallenge ? "officer.mfa_failed" : "officer.signin_failed");
   } finally {
     button.disabled = false;
@@ -284,6 +344,9 @@ function signedIn(result) {
   pendingChallenge = null;
   signinForm.reset();
   mfaGroup.hidden = true;
+  document.getElementById("new-password-group").hidden = true;
+  document.getElementById("mfa-setup").hidden = true;
+  document.getElementById("mfa-secret").textContent = "";
   signinError.replaceChildren();
   document.getElementById("signin").hidden = true;
   document.getElementById("console").hidden = false;
@@ -302,7 +365,7 @@ document.getElementById("signout").addEventListener("click", () => {
 });
 
 // ---- Views -----------------------------------------------------------------------------------------------------
-const views = { queue: "queue-view", detail: "detail-view", consultations: "consult-view" };
+const views = { queue: "queue-view", detail: "detail-view", consultations: "consult-view", intake: "intake-view" };
 
 function show(view) {
   for (const [name, id] of Object.entries(views)) document.getElementById(id).hidden = name !== view;
@@ -317,6 +380,9 @@ function route() {
   } else if (hash === "consultations") {
     show("consultations");
     loadConsultations();
+  } else if (hash === "intake") {
+    show("intake");
+    openIntake(officerApi, services);
   } else {
     show("queue");
     loadQueue();

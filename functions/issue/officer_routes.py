@@ -12,7 +12,7 @@ from functions.shared import aws, clock
 from functions.shared.api import PUBLIC_CACHE, json_response
 from functions.shared.applications import ApplicationRecord, Status
 from functions.shared.auth import groups_of, officer_claims, require_group
-from functions.shared.catalogue import get_service
+from functions.shared.catalogue import DELIVERY_RECEIPT, get_service
 from functions.shared.deadlines import deadline
 from functions.shared.settings import get_issue_settings, get_settings
 
@@ -147,7 +147,7 @@ def detail(application_id: ApplicationId) -> Response[OfficerApplicationView]:
     settings = get_settings()
     record = decisions.load_application(aws.table(settings.applications_table), application_id)
     service = get_service(aws.table(settings.catalogue_table), record.service_id) or {}
-    requirements = {r["id"]: r for r in service.get("requirements", [])}
+    requirements = {DELIVERY_RECEIPT["id"]: DELIVERY_RECEIPT, **{r["id"]: r for r in service.get("requirements", [])}}
     s3 = aws.client("s3")
     documents = [
         {

@@ -125,6 +125,8 @@ class ApplicationRecord(_Stored):
     survey: dict[str, str | None] | None = None
     # An approval's issue job until it is queued (functions/issue/decisions.py).
     pending_issue_job: dict[str, str] | None = None
+    # The printed cover sheet a paper application came with (functions/submit/drafts.py), if any.
+    cover_sheet_ref: str | None = None
     access_token_hash: str | None = None
     submitted_at: str
     updated_at: str

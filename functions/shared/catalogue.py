@@ -15,6 +15,18 @@ CACHE_SECONDS = 60.0
 _cache: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
 
+# The proof a courier delivered a paper application (a photo of its receipt): a document every service takes,
+# that only the officers' intake attaches (functions/submit/submission.py); the console's detail names it too.
+DELIVERY_RECEIPT: dict[str, Any] = {
+    "id": "delivery_receipt",
+    "label_id": "Foto tanda terima kurir",
+    "label_en": "Photo of the courier's receipt",
+    "required": False,
+    "accepted_types": ["image/jpeg", "image/png", "application/pdf"],
+    "max_size_bytes": 5 * 1024 * 1024,
+}
+
+
 def _remembered(table: Any, pk: str, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     key = (table.name, pk)
     now = time.monotonic()

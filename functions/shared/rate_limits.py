@@ -42,6 +42,9 @@ UNVERIFIED_EMAILS = Limit("address", allowance=3, window_s=3600)
 # (mobile carriers' NAT, an office, a notary's counter filing for its clients), and it is not what protects one
 # address: UNVERIFIED_EMAILS does, whoever asks.
 EMAILING_REQUESTS = Limit("client", allowance=30, window_s=600)
+# Paper drafts saved per client: each is a row kept 30 days, so a client may not fill the table. As generous as
+# EMAILING_REQUESTS for the same reason (many citizens share one address), and counted apart from it.
+DRAFT_WRITES = Limit("draft", allowance=30, window_s=600)
 
 # A counter is kept this long after its window: TTL deletes it later anyway, this only keeps clock skew harmless.
 _GRACE_S = 300

@@ -11,6 +11,7 @@ from functions.submit import (
     application_routes,
     catalogue_routes,
     consultation_routes,
+    draft_routes,
     meta_routes,
     officer_routes,
     stats_routes,
@@ -23,6 +24,7 @@ ROUTERS = [
     application_routes.router,
     stats_routes.router,
     consultation_routes.router,
+    draft_routes.router,
     officer_routes.router,
     meta_routes.router,
 ]

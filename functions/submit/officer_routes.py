@@ -4,14 +4,17 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from functions.shared import aws, clock
 from functions.shared.api import json_response
 from functions.shared.applications import Status
 from functions.shared.auth import officer_claims, require_group
+from functions.shared.errors import NotFound
+from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
 from functions.shared.settings import get_settings
 from functions.submit.consultations import answer_consultation, list_consultations
+from functions.submit.drafts import find_draft
 from functions.submit.review_queue import list_applications
 from functions.submit.schemas import (
     SERVICE_ID,
@@ -19,7 +22,12 @@ from functions.submit.schemas import (
     ConsultationAnswerRequest,
     ConsultationList,
     ConsultationView,
+    DraftView,
+    IntakeReceipt,
+    IntakeRequest,
+    created,
 )
+from functions.submit.submission import Deps, take_in_paper_application
 
 router = Router()
 
@@ -55,6 +63,60 @@ def review_queue(
         overdue=overdue,
     )
     return json_response(200, ApplicationQueue.model_validate(page).model_dump(mode="json"))
+
+
+@router.post(
+    "/api/officer/applications",
+    summary="Catat permohonan kertas (kotak surat, kurir) / Key in a paper application (drop box, courier)",
+    tags=["officer"],
+    responses=created(IntakeReceipt, "Masuk antrean sebagai SUBMITTED / In the queue as SUBMITTED"),
+)
+def take_in(
+    intake: Annotated[IntakeRequest, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=128,
+            description="Kunci unik per berkas / one per paper file",
+            json_schema_extra={"pattern": KEY_PATTERN.pattern, "minLength": 8},
+        ),
+    ] = None,
+) -> Response[IntakeReceipt]:
+    """Check and store a paper application as SUBMITTED with its channel; the officer is in its history."""
+    officer = require_group(officer_claims(router.current_event))
+    key = require_key(idempotency_key)
+    settings = get_settings()
+    receipt = run_once(
+        take_in_paper_application,
+        key,
+        {**intake.model_dump(mode="json"), "officer": officer},
+        lambda_context=router.lambda_context,
+        deps=Deps.from_settings(),
+        drafts=aws.table(settings.drafts_table),
+        drafts_table_name=settings.drafts_table,
+    )
+    return json_response(201, IntakeReceipt.model_validate(receipt).model_dump(mode="json"))
+
+
+@router.get(
+    "/api/officer/drafts/<reference>",
+    summary="Draf dari lembar sampul / A cover sheet's draft",
+    tags=["officer"],
+)
+def cover_sheet_draft(
+    reference: Annotated[str, Path(max_length=20, description="e.g. DR-7K3M9-Q2HXA")],
+) -> Response[DraftView]:
+    """Return what the citizen filled in before printing the cover sheet, to pre-fill the intake."""
+    require_group(officer_claims(router.current_event))
+    draft = find_draft(aws.table(get_settings().drafts_table), reference, clock.now())
+    if draft is None:
+        raise NotFound(
+            "Nomor lembar sampul tidak ditemukan atau sudah kedaluwarsa (30 hari).",
+            "No cover sheet has this reference, or it has expired (30 days).",
+            code="unknown_cover_sheet",
+        )
+    return json_response(200, DraftView.model_validate(draft).model_dump(mode="json"))
 
 
 @router.get("/api/officer/consultations", summary="Konsultasi masuk / Consultations", tags=["officer"])

@@ -305,6 +305,74 @@ class ApplicationQueue(_Output):
     next_cursor: str | None = None
 
 
+PaperChannel = Literal["dropbox", "courier"]
+
+
+class DraftApplicant(_Input):
+    """The applicant as far as the citizen filled them in; the officer's intake checks everything."""
+
+    nik: str = Field(default="", max_length=32, description="NIK, 16 digit / 16 digits", repr=False)
+    name: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=20)
+
+
+class DraftRequest(_Input):
+    """`POST /drafts`: a paper application's form, kept for the officer who receives the envelope (no documents)."""
+
+    service_id: str = Field(pattern=SERVICE_ID)
+    applicant: DraftApplicant = Field(default_factory=DraftApplicant)
+    fields: dict[FieldName, FieldValue] = Field(default_factory=dict, max_length=50)
+    locale: Locale = "id"
+    channel: PaperChannel = Field(description="kotak surat / drop box, or kurir / courier")
+
+
+class DraftReceipt(_Output):
+    """`POST /drafts` 201: the reference to print on the cover sheet, its QR code (SVG) and when it expires."""
+
+    reference: str
+    expires_at: str
+    qr_svg: str
+
+
+class DraftView(_Output):
+    """`GET /officer/drafts/{reference}`: what the citizen filled in, to pre-fill the intake."""
+
+    reference: str
+    service_id: str
+    applicant: dict[str, str]
+    fields: dict[str, FieldValue]
+    locale: Locale
+    channel: PaperChannel
+    created_at: str
+    expires_at: str
+    # The application keyed in from this cover sheet, once there is one.
+    used_by: str | None = None
+
+
+class IntakeRequest(SubmissionRequest):
+    """`POST /officer/applications`: a paper application keyed in by an officer (drop box or courier)."""
+
+    channel: PaperChannel
+    cover_sheet_ref: str | None = Field(
+        default=None, max_length=20, description="Nomor lembar sampul / cover sheet reference, e.g. DR-7K3M9-Q2HXA"
+    )
+    receipt_upload_id: str | None = Field(
+        default=None, pattern=UPLOAD_ID, description="Foto tanda terima kurir / the courier's receipt, an upload"
+    )
+
+
+class IntakeReceipt(_Output):
+    """`POST /officer/applications` 201: the application's number; the applicant gets the tracking link by e-mail."""
+
+    id: str
+    status: Status
+    channel: PaperChannel
+    submitted_at: str
+    cover_sheet_ref: str | None = None
+    warnings: list[SubmissionWarning] = []
+
+
 def created(model: type[BaseModel], description: str) -> dict[int, Any]:
     """Declare a 201 answer of `model` for the OpenAPI document."""
     return {201: {"description": description, "content": {"application/json": {"model": model}}}}

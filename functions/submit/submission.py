@@ -15,6 +15,7 @@ from functions.shared.access_tokens import TokenPurpose, derive_access_token, ha
 from functions.shared.applications import (
     APPLICANT_ACTOR,
     ApplicationRecord,
+    Channel,
     HistoryEntry,
     Status,
     Tables,
@@ -25,15 +26,16 @@ from functions.shared.applications import (
     timestamp,
     transition,
 )
-from functions.shared.catalogue import get_service
+from functions.shared.catalogue import DELIVERY_RECEIPT, get_service
 from functions.shared.errors import Conflict, Unprocessable, detail
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import after_commit, logger, metrics
 from functions.shared.rate_limits import UNVERIFIED_EMAILS, RateLimiter
 from functions.shared.settings import get_settings
+from functions.submit import drafts as drafts_module
 from functions.submit import uploads
-from functions.submit.schemas import DocumentRef, SubmissionRequest
+from functions.submit.schemas import DocumentRef, IntakeRequest, SubmissionRequest
 
 # A fresh random number collides about once in a billion; a few draws are plenty.
 _TRACKING_NUMBER_ATTEMPTS = 5
@@ -208,7 +210,10 @@ def _field_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
 
 
 def check_document_requirements(service: dict[str, Any], documents: list[DocumentRef]) -> list[dict[str, str]]:
-    """Return a detail for each document offered for a requirement the service does not have."""
+    """Return a detail for each document offered for a requirement the service does not have.
+
+    The delivery receipt is not one of them: only the officers' intake attaches it, as ``receipt_upload_id``.
+    """
     return [
         detail(
             f"documents[{i}].requirement_id",
@@ -217,7 +222,7 @@ def check_document_requirements(service: dict[str, Any], documents: list[Documen
             "That requirement is not one of the service's.",
         )
         for i, doc in enumerate(documents)
-        if uploads.find_requirement(service, doc.requirement_id) is None
+        if doc.requirement_id == DELIVERY_RECEIPT["id"] or uploads.find_requirement(service, doc.requirement_id) is None
     ]
 
 
@@ -302,21 +307,107 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     :raises Unprocessable: a field, the NIK, a missing requirement or an upload is not acceptable.
     """
     submission = SubmissionRequest.model_validate(request["payload"])
-    now = now or clock.now()
+    return _store_application(submission, deps, now or clock.now(), _Arrival(channel="online", actor=APPLICANT_ACTOR))
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """How an application came in: online from the applicant, or on paper keyed in by an officer."""
+
+    channel: Channel
+    actor: str
+    note: str | None = None
+    receipt: DocumentRef | None = None
+    cover_sheet_ref: str | None = None
+    drafts: Any = None
+    drafts_table_name: str | None = None
+
+
+_PAPER_NOTES = {
+    "dropbox": "Diterima lewat kotak surat / Received through the drop box",
+    "courier": "Diterima lewat kurir / Received by courier",
+}
+
+
+def take_in_paper_application(
+    request: dict[str, Any], deps: Deps, drafts: Any, drafts_table_name: str, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Check and store a paper application an officer keyed in; return ``{id, status, channel, submitted_at, ...}``.
+
+    Run through `idempotency.run_once` like a citizen's submission: `request` is ``{"idempotency_key", "payload"}``
+    with the intake body and ``officer`` (who keyed it in, recorded in the history). The same checks apply as
+    online, and the same one 422 names every problem, with a bad or used cover sheet among them. The applicant's
+    e-mail is as unproven as online: the same receipt e-mail, without a name, within the same hourly allowance.
+
+    :raises Unprocessable: a field, the NIK, a missing requirement, an upload or the cover sheet is not acceptable.
+    """
+    payload = dict(request["payload"])
+    # Named in the history as the decisions name officers (functions/issue/decisions.py `Officer.actor`).
+    officer = f"officer:{payload.pop('officer')}"
+    intake = IntakeRequest.model_validate(payload)
+    submission = SubmissionRequest.model_validate(
+        intake.model_dump(mode="json", exclude={"channel", "cover_sheet_ref", "receipt_upload_id"})
+    )
+    receipt = (
+        DocumentRef(requirement_id=DELIVERY_RECEIPT["id"], upload_id=intake.receipt_upload_id)
+        if intake.receipt_upload_id
+        else None
+    )
+    arrival = _Arrival(
+        channel=intake.channel,
+        actor=officer,
+        note=_PAPER_NOTES[intake.channel],
+        receipt=receipt,
+        cover_sheet_ref=intake.cover_sheet_ref,
+        drafts=drafts,
+        drafts_table_name=drafts_table_name,
+    )
+    stored = _store_application(submission, deps, now or clock.now(), arrival)
+    return {**stored, "channel": intake.channel, "cover_sheet_ref": arrival_reference(intake.cover_sheet_ref)}
+
+
+def arrival_reference(cover_sheet_ref: str | None) -> str | None:
+    """Return a cover sheet reference in its canonical form (None stays None)."""
+    return drafts_module.normalise_reference(cover_sheet_ref) if cover_sheet_ref else None
+
+
+def _cover_sheet_errors(arrival: _Arrival, now: dt.datetime) -> list[dict[str, Any]]:
+    if not arrival.cover_sheet_ref:
+        return []
+    draft = drafts_module.find_draft(arrival.drafts, arrival.cover_sheet_ref, now)
+    if draft is None:
+        return drafts_module.unknown_cover_sheet().details
+    if draft.get("used_by"):
+        return [drafts_module.cover_sheet_used_detail(draft["used_by"])]
+    return []
+
+
+def _as_receipt_problem(problem: dict[str, Any], receipt: DocumentRef | None) -> dict[str, Any]:
+    if receipt is not None and problem.get("upload_id") == receipt.upload_id:
+        return {**problem, "field": "receipt_upload_id"}
+    return problem
+
+
+def _store_application(
+    submission: SubmissionRequest, deps: Deps, now: dt.datetime, arrival: _Arrival
+) -> dict[str, Any]:
+    """Check a submission (online or keyed in from paper) and store it as SUBMITTED, in one transaction."""
     service = load_service(deps.catalogue, submission.service_id)
     # Every problem is named in one answer, so the citizen puts everything right in one round.
     nik_errors, warnings = check_nik(submission.applicant.nik, clock.today(now))
     values, field_errors = check_fields(service, submission.fields)
     errors = nik_errors + field_errors + check_document_requirements(service, submission.documents)
+    errors += _cover_sheet_errors(arrival, now)
     missing = missing_requirements(service, {d.requirement_id for d in submission.documents})
-    checked, refused = uploads.upload_problems(
-        deps.uploads, deps.s3, deps.uploads_bucket, service, submission.documents, now
-    )
+    offered = [*submission.documents, *([arrival.receipt] if arrival.receipt else [])]
+    checked, refused = uploads.upload_problems(deps.uploads, deps.s3, deps.uploads_bucket, service, offered, now)
+    refused = [_as_receipt_problem(p, arrival.receipt) for p in refused]
     if not submission.declaration:
         errors.append(declaration_detail())
     if errors or missing or refused:
         raise submission_refused(errors, missing, refused)
     email_allowed = receipt_email_allowed(deps, submission.applicant.email, now)
+    cover_sheet_ref = arrival_reference(arrival.cover_sheet_ref)
 
     at = timestamp(now)
     for _ in range(_TRACKING_NUMBER_ATTEMPTS):
@@ -325,35 +416,43 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
         try:
             documents = uploads.copy_into_application(deps.s3, deps.uploads_bucket, application_id, checked, at)
         except uploads.UploadVanished as vanished:
-            raise uploads.vanished_problem(
-                deps.uploads, service, submission.documents, checked, vanished.upload
-            ) from None
+            raise uploads.vanished_problem(deps.uploads, service, offered, checked, vanished.upload) from None
         record = ApplicationRecord(
             id=application_id,
             service_id=service["id"],
             status=Status.SUBMITTED,
-            channel="online",
+            channel=arrival.channel,
             applicant=submission.applicant.model_dump(mode="json"),
             fields=values,
             documents=documents,
             locale=submission.locale,
-            history=[HistoryEntry(status=Status.SUBMITTED, at=at, actor=APPLICANT_ACTOR)],
+            history=[HistoryEntry(status=Status.SUBMITTED, at=at, actor=arrival.actor, note=arrival.note)],
             access_token_hash=hash_access_token(token),
+            cover_sheet_ref=cover_sheet_ref,
             submitted_at=at,
             updated_at=at,
         )
         claims = uploads.claim_items(deps.uploads_table_name, checked, application_id, now)
+        # One cover sheet makes one application: the draft is marked in the same transaction.
+        marks = (
+            [drafts_module.mark_used_item(arrival.drafts_table_name, cover_sheet_ref, application_id, now)]
+            if cover_sheet_ref and arrival.drafts_table_name
+            else []
+        )
         # The e-mail is committed with the application (outbox, after the claims so their indices hold).
         notification = submitted_notification(record, service, 0, at) if email_allowed else None
         outbox = [outbox_put(notification, deps.notification_outbox_table, now)] if notification else []
         try:
-            create_application(deps.db, deps.tables, record, [*claims, *outbox])
+            create_application(deps.db, deps.tables, record, [*claims, *marks, *outbox])
         except TrackingNumberTaken:
             uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
             continue
         except TransactionCancelled as cancelled:
             uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
-            raise uploads.already_used_problem(service, submission.documents, checked, cancelled.failed) from None
+            if marks and len(claims) in cancelled.failed:
+                # Another officer keyed the same cover sheet in at the same moment.
+                raise submission_refused(_cover_sheet_errors(arrival, now) or [], [], []) from None
+            raise uploads.already_used_problem(service, offered, checked, cancelled.failed) from None
         except Exception:
             uploads.discard_objects(deps.s3, deps.uploads_bucket, [d["key"] for d in documents])
             raise
@@ -366,7 +465,12 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
     with after_commit("record the submission"):
         logger.info(
             "application submitted",
-            extra={"application_id": record.id, "service_id": record.service_id, "documents": len(documents)},
+            extra={
+                "application_id": record.id,
+                "service_id": record.service_id,
+                "documents": len(documents),
+                "channel": record.channel,
+            },
         )
         metrics.add_metric(name="ApplicationsSubmitted", unit="Count", value=1)
     with after_commit("queue the notification"):

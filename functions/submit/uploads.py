@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.shared.applications import timestamp
+from functions.shared.catalogue import DELIVERY_RECEIPT
 from functions.shared.dynamo import from_item
 from functions.shared.errors import NotFound, Unprocessable, detail
 from functions.shared.observability import logger
@@ -46,8 +47,11 @@ def application_key(application_id: str, upload_id: str) -> str:
 
 
 def find_requirement(service: dict[str, Any], requirement_id: str) -> dict[str, Any] | None:
-    """Return one of a service's requirements, or None."""
-    return next((r for r in service.get("requirements", []) if r["id"] == requirement_id), None)
+    """Return one of a service's requirements (or the delivery receipt every service takes on paper), or None."""
+    found = next((r for r in service.get("requirements", []) if r["id"] == requirement_id), None)
+    if found is None and requirement_id == DELIVERY_RECEIPT["id"]:
+        return DELIVERY_RECEIPT
+    return found
 
 
 def _megabytes(size: int) -> str:

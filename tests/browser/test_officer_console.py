@@ -24,8 +24,8 @@ def sign_in(page: Page, local_stack) -> None:
     officer = local_stack.info["officer"]
     page.goto(site(local_stack, "officer.html"))
     page.get_by_label("Nama pengguna atau e-mail").fill(officer["username"])
-    page.get_by_label("Kata sandi").fill(officer["password"])
-    page.get_by_label("Kata sandi").press("Enter")
+    page.get_by_label("Kata sandi", exact=True).fill(officer["password"])
+    page.get_by_label("Kata sandi", exact=True).press("Enter")
     expect(page.locator("#who")).to_contain_text(officer["username"], timeout=API_WAIT_MS)
 
 
@@ -120,7 +120,7 @@ def test_signing_out_forgets_the_session_and_a_wrong_password_is_told(page: Page
     # When a wrong password is typed
     page.goto(site(local_stack, "officer.html"))
     page.get_by_label("Nama pengguna atau e-mail").fill(local_stack.info["officer"]["username"])
-    page.get_by_label("Kata sandi").fill("bukan-kata-sandinya")
+    page.get_by_label("Kata sandi", exact=True).fill("bukan-kata-sandinya")
     page.get_by_role("button", name="Masuk").click()
     # Then
     expect(page.locator(".error-summary")).to_contain_text("salah", timeout=API_WAIT_MS)
