@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from functions.shared import aws, clock
+from functions.shared import aws, clock, person_index
 from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token
 from functions.shared.applications import (
     APPLICANT_ACTOR,
@@ -339,6 +339,9 @@ def submit_application(request: dict[str, Any], deps: Deps, now: dt.datetime | N
             locale=submission.locale,
             history=[HistoryEntry(status=Status.SUBMITTED, at=at, actor=APPLICANT_ACTOR)],
             access_token_hash=hash_access_token(token),
+            nik_hmac=person_index.nik_hmac(
+                person_index.index_key(deps.kms, deps.access_token_key_id), submission.applicant.nik
+            ),
             submitted_at=at,
             updated_at=at,
         )
