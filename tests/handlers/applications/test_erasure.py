@@ -163,3 +163,51 @@ def test_a_second_erasure_of_the_same_person_changes_nothing(person, api, aws):
     after = _everything(aws)
     assert len(after.pop("ErasuresTable")) == len(before.pop("ErasuresTable")) + 1
     assert after == before
+
+
+def test_an_application_its_ttl_removed_loses_its_uploads_and_permit_files(person, aws):
+    # Given DynamoDB's TTL removed the issued application: its stream hands the old image to the issue function
+    from boto3.dynamodb.types import TypeSerializer
+
+    from functions.issue import app
+
+    applications = boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["ApplicationsTable"])
+    old = applications.get_item(Key={"id": person["application_id"]})["Item"]
+    applications.delete_item(Key={"id": person["application_id"]})
+    serializer = TypeSerializer()
+    record = {
+        "eventSource": "aws:dynamodb",
+        "eventName": "REMOVE",
+        "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"},
+        "dynamodb": {"SequenceNumber": "1", "OldImage": {k: serializer.serialize(v) for k, v in old.items()}},
+    }
+    assert _everything(aws)["UploadsBucket"] and _everything(aws)["DocumentsBucket"]
+    # When
+    answer = app.expired_applications({"Records": [record]})
+    # Then
+    assert answer == {"batchItemFailures": []}
+    everything = _everything(aws)
+    assert not [k for k in everything["UploadsBucket"] if k.startswith(f"applications/{person['application_id']}/")]
+    assert not [k for k in everything["DocumentsBucket"] if document_number(person["application_id"]) in k]
+
+
+def test_items_written_before_the_indexes_are_found_once_backfilled(person, api, aws):
+    # Given items from before the person indexes: no HMAC on them
+    from functions.shared import erasure
+
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    applications, bookings = dynamodb.Table(aws.refs["ApplicationsTable"]), dynamodb.Table(aws.refs["BookingsTable"])
+    consultations = dynamodb.Table(aws.refs["ConsultationsTable"])
+    applications.update_item(Key={"id": person["application_id"]}, UpdateExpression="REMOVE nik_hmac")
+    bookings.update_item(
+        Key={"pk": f"BOOKING#{person['booking_id']}", "sk": "BOOKING"}, UpdateExpression="REMOVE nik_hmac"
+    )
+    consultations.update_item(Key={"id": person["consultation_id"]}, UpdateExpression="REMOVE email_hmac")
+    with time_machine.travel(AT + dt.timedelta(hours=1), tick=False):
+        assert set(_erase(api).body["counts"].values()) == {0}
+        # When the operator backfills the indexes
+        given = erasure.backfill_person_index(erasure.Stores.from_settings())
+        # Then the erasure finds them all
+        assert given == {"applications": 1, "bookings": 1, "consultations": 1}
+        counts = _erase(api).body["counts"]
+    assert counts["applications"] == counts["bookings"] == counts["consultations"] == 1
