@@ -15,7 +15,8 @@ SAM := $(SAM_VENV)/bin/sam
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive bench setup clean \
+.PHONY: help dev test lint fmt build validate deploy seed requirements openapi redrive erase erase-backfill cost bench \
+        setup clean \
         unit-test browser-deps node-deps
 
 help:  ## List the targets
@@ -85,6 +86,16 @@ deploy: build  ## sam deploy --guided the first time, then STAGE=<stage> make de
 
 redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues
 	$(PY) -m devstack.redrive $(if $(STAGE),--stage $(STAGE),)
+
+# Data protection: erase one person's data on request (asks for the NIK without echo), see docs/runbook.md.
+erase: $(VENV)/.installed  ## Erase one person's personal data: REASON="letter no. ..." [STAGE=<stage>]
+	$(PY) scripts/erase.py $(if $(STAGE),--stage $(STAGE),) --reason "$(REASON)"
+
+erase-backfill: $(VENV)/.installed  ## Give items older than the person indexes their HMACs (once) [STAGE=<stage>]
+	$(PY) scripts/erase.py $(if $(STAGE),--stage $(STAGE),) --backfill
+
+cost: $(VENV)/.installed  ## Print the cost model of docs/cost.md from the request counts
+	$(PY) scripts/cost_model.py
 
 # The unit stage runs twice: as today, and with the clock a year ahead (no test may depend on today's date).
 UNIT := -m "not browser and not stack"
