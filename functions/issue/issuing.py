@@ -77,6 +77,8 @@ class Outcome(StrEnum):
 
     ISSUED = "ISSUED"
     ALREADY_ISSUED = "ALREADY_ISSUED"
+    # The applicant's data was erased on request before the job ran: there is nobody to issue to.
+    HOLDER_ERASED = "HOLDER_ERASED"
 
 
 class NotIssuable(Exception):
@@ -176,6 +178,9 @@ def issue_document(job: IssueJob, issuer: Issuer, now: dt.datetime) -> Issued:
         raise NotIssuable(f"{job.application_id}: no such application")
     if application.status != Status.APPROVED:
         raise NotIssuable(f"{job.application_id}: is {application.status}, not APPROVED")
+    if application.erased:
+        logger.info("the applicant's data was erased; nothing issued", extra={"application_id": application.id})
+        return Issued(Outcome.HOLDER_ERASED)
     service = get_service(issuer.catalogue, application.service_id)
     if service is None:
         raise NotIssuable(f"{job.application_id}: service {application.service_id} is not in the catalogue")

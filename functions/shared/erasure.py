@@ -239,7 +239,8 @@ def _erase_application(
         Key={"id": record.id},
         UpdateExpression=(
             "SET applicant = :applicant, #fields = :empty, documents = :documents, superseded_documents = :superseded,"
-            " survey = :survey, erased = :mark, version = version + :one REMOVE nik_hmac, access_token_hash"
+            " survey = :survey, erased = :mark, version = version + :one"
+            " REMOVE nik_hmac, access_token_hash, pending_issue_job"
         ),
         # Only the item as read: a decision made meanwhile is kept, and the erasure is asked again.
         ConditionExpression="version = :version",
@@ -259,8 +260,13 @@ def _erase_application(
 
 
 def _document_facts(document: dict[str, Any]) -> dict[str, Any]:
-    """Return what the record keeps of an erased document: which requirement it met, its type and size."""
-    return {k: document[k] for k in ("requirement_id", "upload_id", "content_type", "size", "attached_at")}
+    """Return what the record keeps of an erased document: which requirement it met, its type and size.
+
+    The key (an upload id, no name) stays so the item still reads as an application; the object is gone. The
+    file's name and its hash (which would tell a copy of the file) are not kept.
+    """
+    kept = ("requirement_id", "upload_id", "key", "content_type", "size", "attached_at")
+    return {**{k: document[k] for k in kept}, "sha256": ""}
 
 
 def _erase_document(stores: Stores, document: DocumentRecord, by: str, at: str, counts: Counts) -> None:

@@ -113,6 +113,10 @@ def test_erasure_removes_the_person_from_every_table_and_bucket_and_keeps_the_fa
         assert answer.body["booking_ids"] == [person["booking_id"]]
         assert answer.body["consultation_ids"] == [person["consultation_id"]]
         verified = api.get(f"/api/documents/{document_number(person['application_id'])}/verify").body
+        # and an officer still opens the file: its facts, without the person
+        opened = api.get(f"/api/officer/applications/{person['application_id']}", claims=OFFICER)
+    assert opened.status == 200, opened.body
+    assert [h["status"] for h in opened.body["history"]][-1] == "ISSUED"
     everything = _everything(aws)
     text = json.dumps(everything)
 
@@ -211,3 +215,28 @@ def test_items_written_before_the_indexes_are_found_once_backfilled(person, api,
         assert given == {"applications": 1, "bookings": 1, "consultations": 1}
         counts = _erase(api).body["counts"]
     assert counts["applications"] == counts["bookings"] == counts["consultations"] == 1
+
+
+def test_an_erased_application_in_process_can_no_longer_be_decided_nor_issued(citizen, officer, api, aws):
+    # Given one application in review and one approved, whose issue job is still queued, of the same person
+    worker = IssueWorker(aws, boto3.client("sqs", region_name=REGION))
+    with time_machine.travel(AT, tick=False):
+        in_review = citizen.submit(citizen.body("iptm_perpanjangan")).body["id"]
+        officer.move(in_review, Status.IN_REVIEW)
+        approved = citizen.submit(citizen.body("iptm_perpanjangan")).body["id"]
+        officer.move(approved, Status.IN_REVIEW, Status.APPROVED)
+        worker.put(issue_job(approved))
+    # When the person is erased
+    with time_machine.travel(AT + dt.timedelta(hours=1), tick=False):
+        assert _erase(api).body["counts"]["applications"] == 2
+        decision = api.post(
+            f"/api/officer/applications/{in_review}/decision",
+            {"action": "reject", "reason": "Tidak lengkap"},
+            claims=ADMIN,
+        )
+        worker.run()
+    # Then the decision is refused by name, and the job is done with nothing issued (not dead-lettered)
+    assert decision.status == 409 and decision.body["error"]["code"] == "application_erased"
+    documents = boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["DocumentsTable"])
+    assert "Item" not in documents.get_item(Key={"number": document_number(approved)})
+    assert worker.in_queue() == 0 and worker.in_queue("IssueJobsDLQ") == 0
