@@ -173,7 +173,12 @@ APPLICATION = Journey(
         _emails("application.submitted", 1),
         Step("pages: track (three visits)", share=3, cf_requests=3, cf_kb=20),
         Step("GET /api/applications/{id}: application and document", share=3, lambda_ms=MS_READ, api=1, rru=2),
-        Step("officer: review queue page (25 a page)", lambda_ms=MS_READ, api=1, rru=APP_KB / 4 * 25 / 25),
+        Step(
+            "officer: a review queue page (25 applications, index reads) per file handled",
+            lambda_ms=MS_READ,
+            api=1,
+            rru=25 * APP_KB / 4 / 2,
+        ),
         Step("officer: claim (read, conditional update)", lambda_ms=MS_READ, api=1, rru=1, wru=APP_KB),
         Step("officer: open the file and its documents", lambda_ms=MS_READ, api=1, rru=1, s3_get=DOCUMENTS),
         Step(

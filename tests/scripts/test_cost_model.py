@@ -48,3 +48,16 @@ def test_the_printed_table_adds_up_to_its_total():
     listed = sum(float(found[0].replace(",", "")) for found in rows if found)
     total = float(re.search(r"\*\*\$([\d,]+\.\d\d)\*\*", table).group(1).replace(",", ""))
     assert listed == pytest.approx(total, abs=0.01 * len(rows))
+
+
+def test_docs_cost_md_shows_the_tables_the_model_prints_now(capsys):
+    # Given the doc as committed
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cost.md").read_text()
+    # When the model prints its tables
+    cost_model.main([])
+    printed = capsys.readouterr().out
+    # Then every table and figure it prints is in the doc (run `make cost` and paste them after a change)
+    for block in printed.split("\n\n")[1:]:
+        assert block.strip() in doc, block[:80]
