@@ -17,8 +17,8 @@ SEC_VENV := .venv-security
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint fmt build validate deploy seed requirements openapi site-paths redrive bench setup clean \
-        unit-test browser-deps node-deps security audit
+.PHONY: help dev test lint fmt build validate deploy seed requirements openapi site-paths redrive erase erase-backfill \
+        cost bench setup clean unit-test browser-deps node-deps security audit
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -120,6 +120,16 @@ deploy: $(VENV)/.installed $(SAM_VENV)/.installed  ## STAGE=<stage> (a samconfig
 
 redrive: $(VENV)/.installed  ## Move dead-lettered messages back to their queues (local stack, or STAGE=<stage>)
 	$(ON_STAGE)$(PY) -m devstack.redrive $(STAGE_ARGS)
+
+# Data protection: erase one person's data on request (asks for the NIK without echo), see docs/runbook.md.
+erase: $(VENV)/.installed  ## Erase one person's personal data: REASON="letter no. ..." [STAGE=<stage>]
+	$(PY) scripts/erase.py $(if $(STAGE),--stage $(STAGE),) --reason "$(REASON)"
+
+erase-backfill: $(VENV)/.installed  ## Give items older than the person indexes their HMACs (once) [STAGE=<stage>]
+	$(PY) scripts/erase.py $(if $(STAGE),--stage $(STAGE),) --backfill
+
+cost: $(VENV)/.installed  ## Print the cost model of docs/cost.md from the request counts
+	$(PY) scripts/cost_model.py
 
 # The unit stage runs twice: as today, and with the clock a year ahead (no test may depend on today's date).
 UNIT := -m "not browser and not stack"

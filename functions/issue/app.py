@@ -11,13 +11,13 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.issue import document_routes, officer_routes
+from functions.issue import document_routes, erasure_routes, officer_routes
 from functions.shared import aws, clock
 from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_link_settings
 
-ROUTERS: list[Any] = [document_routes.router, officer_routes.router]
+ROUTERS: list[Any] = [document_routes.router, officer_routes.router, erasure_routes.router]
 
 
 @cache
@@ -73,6 +73,23 @@ def handle_issue_job(record: SQSMessage) -> None:
         logger.remove_keys(["sqs_message_id"])
 
 
+def expired_applications(event: dict[str, Any]) -> dict[str, Any]:
+    """Delete the files of applications DynamoDB's TTL removed; a record that fails is retried on its own."""
+    from functions.shared.erasure import Stores, expire_application
+
+    stores = Stores.from_settings()
+    failures = []
+    for record in event["Records"]:
+        try:
+            deleted = expire_application(stores, record["dynamodb"]["OldImage"])
+            logger.info("expired application's files deleted", extra={"objects": deleted})
+            metrics.add_metric(name="ExpiredApplicationsCleared", unit="Count", value=1)
+        except Exception as error:
+            logger.error("expired application's files not deleted", extra={"error_type": type(error).__name__})
+            failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
+    return {"batchItemFailures": failures}
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -81,6 +98,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         from functions.issue import schedules
 
         return schedules.run_job(event["job"], clock.now())
+    if "Records" in event and event["Records"] and event["Records"][0].get("eventSource") == "aws:dynamodb":
+        return expired_applications(event)
     if "Records" in event:
         # A job that fails is reported as a batch item failure even when the whole batch failed: the
         # dead-letter queue's alarm is what speaks for jobs that stay stuck (as in the notify function).

@@ -274,10 +274,17 @@ def decide(
 
     :raises NotFound: no such application.
     :raises Conflict: ``stale_transition`` (changed since the officer's screen, or by a simultaneous decision),
-        ``transition_not_allowed``, ``claimed_by_other`` or ``survey_required``.
+        ``transition_not_allowed``, ``claimed_by_other``, ``survey_required`` or ``application_erased``.
     :raises Unprocessable: the decision is incomplete (reason, requirements, survey date or result).
     """
     record = load_application(office.applications, application_id)
+    if record.erased:
+        # The applicant's data was erased on request (functions/shared/erasure.py): nobody to decide for or tell.
+        raise Conflict(
+            "Data pemohon sudah dihapus atas permintaannya; permohonan ini tidak dapat diputus lagi.",
+            "The applicant's data was erased at their request; this application can no longer be decided.",
+            code="application_erased",
+        )
     if request.version is not None and request.version != record.version:
         raise Conflict(
             "Status permohonan sudah berubah. Muat ulang dan coba lagi.",

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.issue import signing
 from functions.issue.qr import QrTooLarge, qr_code, qr_version, verify_url
-from functions.shared import clock
+from functions.shared import clock, retention
 from functions.shared.applications import (
     ApplicationRecord,
     Status,
@@ -77,6 +77,8 @@ class Outcome(StrEnum):
 
     ISSUED = "ISSUED"
     ALREADY_ISSUED = "ALREADY_ISSUED"
+    # The applicant's data was erased on request before the job ran: there is nobody to issue to.
+    HOLDER_ERASED = "HOLDER_ERASED"
 
 
 class NotIssuable(Exception):
@@ -176,6 +178,9 @@ def issue_document(job: IssueJob, issuer: Issuer, now: dt.datetime) -> Issued:
         raise NotIssuable(f"{job.application_id}: no such application")
     if application.status != Status.APPROVED:
         raise NotIssuable(f"{job.application_id}: is {application.status}, not APPROVED")
+    if application.erased:
+        logger.info("the applicant's data was erased; nothing issued", extra={"application_id": application.id})
+        return Issued(Outcome.HOLDER_ERASED)
     service = get_service(issuer.catalogue, application.service_id)
     if service is None:
         raise NotIssuable(f"{job.application_id}: service {application.service_id} is not in the catalogue")
@@ -193,6 +198,7 @@ def issue_document(job: IssueJob, issuer: Issuer, now: dt.datetime) -> Issued:
                 Status.ISSUED,
                 actor=ISSUER_ACTOR,
                 at=now,
+                valid_until=document.valid_until,
                 extra_items=[
                     put_document(issuer.documents_table, document),
                     take_index(issuer.documents_table, index),
@@ -246,6 +252,7 @@ def _render(
         status_index=index,
         pdf_key=f"documents/{number}/{uuid.uuid4().hex}.pdf",
         token="",
+        expires_at_epoch=retention.application_expires_at("ISSUED", now, until.isoformat() if until else None),
     )
     token = signing.sign_jws(issuer.kms, issuer.signing_key_id, fitted_payload(document, issuer.site_url))
     document = document.model_copy(update={"token": token})

@@ -56,11 +56,12 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 from pydantic import ValidationError
 
 from functions.notify.emails import link_subject, render_email, to_mime
+from functions.shared import retention
 from functions.shared.access_tokens import derive_access_token
 from functions.shared.notifications import Notification
 from functions.shared.observability import logger, metrics
 
-LEDGER_DAYS = 30
+LEDGER_DAYS = retention.NOTIFICATION_LEDGER.keep.days
 # SES's connect and read timeouts (app.py) plus the ledger writes around the call: a send does not start with less
 # time left, so the function's own timeout cannot stop it between SES accepting and the ledger recording.
 MIN_TIME_TO_SEND_S = 16.0
@@ -413,4 +414,4 @@ def _iso(epoch: float) -> str:
 
 
 def _expires(epoch: float) -> int:
-    return int(epoch) + LEDGER_DAYS * 86_400
+    return retention.ledger_expires_at(epoch)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.queue import slots
-from functions.shared import aws, bookings, catalogue, clock
+from functions.shared import aws, bookings, catalogue, clock, person_index, retention
 from functions.shared.access_tokens import TokenPurpose, bearer_token, derive_access_token, hash_access_token
 from functions.shared.bookings import Place, PlaceRefused, Refusal, Status, Tables
 from functions.shared.errors import Conflict, NotFound, Unauthorized, Unprocessable
@@ -217,6 +217,8 @@ def _new_item(
         "status": status.value,
         "ticket_code": ticket_code(booking_id, place.counter_id, place.start),
         "nik": request["nik"],
+        # Finds the person's bookings for an erasure (functions/shared/person_index.py).
+        "nik_hmac": person_index.nik_hmac(person_index.index_key(deps.kms, deps.access_token_key_id), request["nik"]),
         "name": request["name"],
         "email": request["email"],
         "phone": request.get("phone"),
@@ -227,6 +229,7 @@ def _new_item(
         "version": 0,
         "created_at": at,
         "updated_at": at,
+        "expires_at_epoch": retention.booking_expires_at(place.date, status.value),
     }
 
 
@@ -577,7 +580,8 @@ def join_waitlist(request: dict[str, Any], deps: Deps, now: dt.datetime, **retry
         (
             None,
             bookings.put_new(
-                table, {**entry, "booking_id": booking["id"], "expires_at_epoch": bookings.expires_after(place.date)}
+                table,
+                {**entry, "booking_id": booking["id"], "expires_at_epoch": retention.guard_expires_at(place.date)},
             ),
         ),
     ]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.shared import stats
+from functions.shared import retention, stats
 from functions.shared.clock import JAKARTA
 from functions.shared.dynamo import from_item
 from functions.shared.errors import Conflict
@@ -128,6 +128,12 @@ class ApplicationRecord(_Stored):
     # The printed cover sheet a paper application came with (functions/submit/drafts.py), if any.
     cover_sheet_ref: str | None = None
     access_token_hash: str | None = None
+    # Finds one person's applications for an erasure (functions/shared/person_index.py); never the NIK itself.
+    nik_hmac: str | None = None
+    # When DynamoDB deletes the item (functions/shared/retention.py): set by a decision or a return, else None.
+    expires_at_epoch: int | None = None
+    # Set when the person's data was erased on request: {at, erasure_id}; the applicant is then a tombstone.
+    erased: dict[str, str] | None = None
     submitted_at: str
     updated_at: str
 
@@ -187,8 +193,13 @@ def get_application(table: Any, application_id: str) -> ApplicationRecord | None
     return ApplicationRecord.model_validate(from_item(item)) if item else None
 
 
+# Left out when None: an index key may not be NULL, and a NULL expiry says nothing.
+_OMIT_WHEN_NONE = ("nik_hmac", "expires_at_epoch", "erased")
+
+
 def _record_item(record: ApplicationRecord) -> dict[str, Any]:
-    return item(record.model_dump(mode="json"))
+    values = record.model_dump(mode="json")
+    return item({k: v for k, v in values.items() if not (k in _OMIT_WHEN_NONE and v is None)})
 
 
 def create_application(
@@ -236,11 +247,14 @@ def transition(
     note: str | None = None,
     changes: dict[str, Any] | None = None,
     extra_items: list[dict[str, Any]] | None = None,
+    valid_until: str | None = None,
 ) -> ApplicationRecord:
     """Move an application from the status it was read in to `to_status`, with history and counters, atomically.
 
     `changes` sets further attributes of the application in the same write (e.g. documents, or the
-    ``missing_requirements`` of a return); `extra_items` are further TransactWriteItems entries.
+    ``missing_requirements`` of a return); `extra_items` are further TransactWriteItems entries. The item's
+    expiry follows the new status (functions/shared/retention.py; `valid_until`, an issued permit's last valid
+    day, keeps it longer).
 
     :raises Conflict: the move is not allowed from that status, or someone changed the application since it was read.
     :raises TransactionCancelled: one of `extra_items` failed its condition.
@@ -252,7 +266,7 @@ def transition(
             code="transition_not_allowed",
         )
     changes = dict(changes or {})
-    reserved = {"id", "status", "version", "history", "updated_at", "service_id"} & changes.keys()
+    reserved = {"id", "status", "version", "history", "updated_at", "service_id", "expires_at_epoch"} & changes.keys()
     if reserved:
         raise ValueError(f"transition sets these itself: {sorted(reserved)}")
     at_text = timestamp(at)
@@ -272,11 +286,18 @@ def transition(
         names[f"#x{i}"] = name
         values[f":x{i}"] = attr(value)
         sets.append(f"#x{i} = :x{i}")
+    expires = retention.application_expires_at(to_status.value, at, valid_until)
+    names["#expires"] = "expires_at_epoch"
+    if expires is None:
+        expression = "SET " + ", ".join(sets) + " REMOVE #expires"
+    else:
+        values[":expires"] = attr(expires)
+        expression = "SET " + ", ".join([*sets, "#expires = :expires"])
     update = {
         "Update": {
             "TableName": tables.applications,
             "Key": {"id": attr(current.id)},
-            "UpdateExpression": "SET " + ", ".join(sets),
+            "UpdateExpression": expression,
             # The version guards against a stale read even when the status came back to the same value.
             "ConditionExpression": "#status = :from AND #version = :version",
             "ExpressionAttributeNames": names,
@@ -305,6 +326,7 @@ def transition(
             **changes,
             "status": to_status,
             "version": current.version + 1,
+            "expires_at_epoch": expires,
             "history": [*current.model_dump(mode="json")["history"], entry.model_dump(mode="json")],
             "updated_at": at_text,
         }

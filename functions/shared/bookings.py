@@ -25,7 +25,6 @@ those that came in (CHECKED_IN or DONE), `refused` those turned away at the door
 swept as NO_SHOW. So booked = BOOKED + CHECKED_IN + DONE + REFUSED + NO_SHOW at every moment.
 """
 
-import datetime as dt
 import hashlib
 import hmac
 from collections import defaultdict
@@ -33,15 +32,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from functions.shared import retention
 from functions.shared.errors import TooManyRequests
 from functions.shared.transactions import TransactionCancelled, TransactionNotCommitted, attr, item, transact
 
 BOOKING_SK = "BOOKING"
-# Counters, guards, waitlist entries and the live occupancy outlive their day long enough for the office's own
-# reports. Booking items themselves carry no TTL: they hold the NIK, the health declaration and, once the
-# visitor reached the door, the temperature taken there (health data, kept with the booking as its record of
-# why a visit was refused or admitted); deleting or anonymising them is the office's retention job, not a TTL.
-KEEP_AFTER_DAY_S = 90 * 24 * 3600
 
 
 class Status(StrEnum):
@@ -208,9 +203,8 @@ def person_key(kms: Any, key_id: str) -> bytes:
 
 
 def expires_after(date: str) -> int:
-    """Return the TTL epoch of an item that belongs to a visit day."""
-    day = dt.datetime.fromisoformat(f"{date}T23:59:59+07:00")
-    return int(day.timestamp()) + KEEP_AFTER_DAY_S
+    """Return the TTL epoch of a counter of a visit day (no personal data: kept for the office's reports)."""
+    return retention.visit_counter_expires_at(date)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -381,7 +375,7 @@ def put_new(table: str, values: dict[str, Any]) -> dict:
 
 def guard_put(table: str, key: dict[str, str], booking_id: str, date: str) -> dict:
     """Return the Put of a person's guard, refused when they already hold one that day."""
-    return put_new(table, {**key, "booking_id": booking_id, "expires_at_epoch": expires_after(date)})
+    return put_new(table, {**key, "booking_id": booking_id, "expires_at_epoch": retention.guard_expires_at(date)})
 
 
 def guard_delete(table: str, key: dict[str, str], booking_id: str) -> dict:
@@ -399,7 +393,13 @@ def guard_delete(table: str, key: dict[str, str], booking_id: str) -> dict:
 def status_change(
     table: str, booking: dict[str, Any], to: Status, at: str, changes: dict[str, Any] | None = None
 ) -> dict:
-    """Return the Update that moves a booking from its status and version as read to `to` (or fails)."""
+    """Return the Update that moves a booking from its status and version as read to `to` (or fails).
+
+    The booking's expiry follows its day and new status (functions/shared/retention.py): whatever fields a
+    status adds (a refused visitor's temperature), the item holding them goes when its period ends.
+    """
+    changes = dict(changes or {})
+    changes.setdefault("expires_at_epoch", retention.booking_expires_at(changes.get("date", booking["date"]), to.value))
     names = {"#s": "status", "#v": "version"}
     values: dict[str, Any] = {
         ":from": attr(booking["status"]),
@@ -409,7 +409,7 @@ def status_change(
         ":at": attr(at),
     }
     sets = ["#s = :to", "#v = :next", "updated_at = :at"]
-    for index, (name, value) in enumerate((changes or {}).items()):
+    for index, (name, value) in enumerate(changes.items()):
         names[f"#c{index}"] = name
         values[f":c{index}"] = attr(value)
         sets.append(f"#c{index} = :c{index}")

@@ -56,6 +56,8 @@ class DocumentRecord(BaseModel):
     revoked_at: str | None = None
     revoked_by: str | None = None
     revocation_reason: str | None = None
+    # Goes with its application (functions/shared/retention.py).
+    expires_at_epoch: int | None = None
 
 
 def document_number(application_id: str) -> str:

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from functions.shared import aws
+from functions.shared import aws, retention
 from functions.shared.errors import BadRequest, Conflict, Unprocessable
 from functions.shared.settings import get_settings
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-# A client that retries within a day gets the first answer back.
-DEFAULT_EXPIRY_S = 24 * 60 * 60
+# A client that retries within a day gets the first answer back (retention.IDEMPOTENCY).
+DEFAULT_EXPIRY_S = retention.IDEMPOTENCY_S
 
 
 def require_key(header: str | None) -> str:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from functions.shared import aws, clock
+from functions.shared import aws, clock, retention
 from functions.shared.access_tokens import TokenPurpose
 from functions.shared.email_address import EmailAddress
 from functions.shared.observability import logger, metrics
@@ -153,13 +153,13 @@ def enqueue(notification: Notification, sqs: Any | None = None, queue_url: str |
 
 # The relay leaves younger items alone: their producer is most likely still dispatching them itself.
 OUTBOX_RELAY_DELAY_S = 60
-# An item no relay could queue in a week is dropped by TTL (it carries an address).
-OUTBOX_TTL_S = 7 * 24 * 3600
+# An item no relay could queue in a week is dropped by TTL (it carries an address): retention.NOTIFICATION_OUTBOX.
 
 
 def outbox_put(notification: Notification, table_name: str | None = None, now: dt.datetime | None = None) -> dict:
     """Return the TransactWriteItems entry that stores a notification in the outbox, in the caller's transaction."""
-    epoch = int((now or clock.now()).timestamp())
+    now = now or clock.now()
+    epoch = int(now.timestamp())
     return {
         "Put": {
             "TableName": table_name or get_settings().notification_outbox_table,
@@ -167,7 +167,7 @@ def outbox_put(notification: Notification, table_name: str | None = None, now: d
                 "notification_id": {"S": notification.notification_id},
                 "body": {"S": notification.model_dump_json()},
                 "created_at_epoch": {"N": str(epoch)},
-                "expires_at_epoch": {"N": str(epoch + OUTBOX_TTL_S)},
+                "expires_at_epoch": {"N": str(retention.outbox_expires_at(now))},
             },
             "ConditionExpression": "attribute_not_exists(notification_id)",
         }

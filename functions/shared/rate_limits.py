@@ -21,7 +21,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from functions.shared import aws
+from functions.shared import aws, retention
 from functions.shared.errors import TooManyRequests
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_settings
@@ -47,7 +47,7 @@ EMAILING_REQUESTS = Limit("client", allowance=30, window_s=600)
 DRAFT_WRITES = Limit("draft", allowance=30, window_s=600)
 
 # A counter is kept this long after its window: TTL deletes it later anyway, this only keeps clock skew harmless.
-_GRACE_S = 300
+_GRACE_S = retention.RATE_LIMIT_GRACE_S
 # HMAC message for the pseudonym key; no access-token message starts like it (those start with their purpose).
 _PSEUDONYM_KEY_MESSAGE = b"rate-limit-pseudonym-key:v1"
 _pseudonym_keys: dict[str, bytes] = {}

@@ -38,6 +38,7 @@ class Settings(BaseModel):
     notification_outbox_table: Name = Field(alias="NOTIFICATION_OUTBOX_TABLE")
     rate_limit_table: Name = Field(alias="RATE_LIMIT_TABLE")
     drafts_table: Name = Field(alias="DRAFTS_TABLE")
+    erasures_table: Name = Field(alias="ERASURES_TABLE")
     uploads_bucket: Name = Field(alias="UPLOADS_BUCKET")
     documents_bucket: Name = Field(alias="DOCUMENTS_BUCKET")
     issue_jobs_queue_url: Name = Field(alias="ISSUE_JOBS_QUEUE_URL")

@@ -9,7 +9,7 @@ few dozen: past either limit the question is refused with 429 before anything is
 import datetime as dt
 from typing import Any
 
-from functions.shared import aws
+from functions.shared import aws, person_index, retention
 from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token, token_matches
 from functions.shared.applications import new_tracking_number, timestamp
 from functions.shared.catalogue import get_service
@@ -72,7 +72,14 @@ def open_consultation(
         put = {
             "Put": {
                 "TableName": table.name,
-                "Item": {k: {"S": v} for k, v in item.items()},
+                "Item": {
+                    **{k: {"S": v} for k, v in item.items()},
+                    # The limiter's key is the access-token key: the index key derives from it (person_index.py).
+                    "email_hmac": {
+                        "S": person_index.email_hmac(person_index.index_key(limiter.kms, limiter.key_id), item["email"])
+                    },
+                    "expires_at_epoch": {"N": str(retention.consultation_expires_at(now))},
+                },
                 "ConditionExpression": "attribute_not_exists(id)",
             }
         }
@@ -191,7 +198,8 @@ def answer_consultation(
         "Update": {
             "TableName": table.name,
             "Key": {"id": {"S": consultation_id}},
-            "UpdateExpression": "SET #status = :answered, answer = :answer, answered_by = :by, answered_at = :at",
+            "UpdateExpression": "SET #status = :answered, answer = :answer, answered_by = :by, answered_at = :at,"
+            " expires_at_epoch = :expires",
             # Two officers answering at once: the first wins, the second is told, and one e-mail goes.
             "ConditionExpression": "#status = :open",
             "ExpressionAttributeNames": {"#status": "status"},
@@ -201,6 +209,7 @@ def answer_consultation(
                 ":answer": {"S": answer},
                 ":by": {"S": officer},
                 ":at": {"S": at},
+                ":expires": {"N": str(retention.consultation_expires_at(now))},
             },
         }
     }

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from functions.shared import aws, clock
+from functions.shared import aws, clock, person_index
 from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token
 from functions.shared.applications import (
     APPLICANT_ACTOR,
@@ -429,6 +429,9 @@ def _store_application(
             history=[HistoryEntry(status=Status.SUBMITTED, at=at, actor=arrival.actor, note=arrival.note)],
             access_token_hash=hash_access_token(token),
             cover_sheet_ref=cover_sheet_ref,
+            nik_hmac=person_index.nik_hmac(
+                person_index.index_key(deps.kms, deps.access_token_key_id), submission.applicant.nik
+            ),
             submitted_at=at,
             updated_at=at,
         )

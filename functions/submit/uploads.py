@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from functions.shared import retention
 from functions.shared.applications import timestamp
 from functions.shared.catalogue import DELIVERY_RECEIPT
 from functions.shared.dynamo import from_item
@@ -26,9 +27,9 @@ from functions.submit.schemas import DocumentRef, UploadRequest
 
 INCOMING_PREFIX = "incoming/"
 APPLICATIONS_PREFIX = "applications/"
-# The presigned POST is good for 15 minutes; the record lives as long as the bucket keeps incoming/.
+# The presigned POST is good for 15 minutes; the record lives as long as the bucket keeps incoming/
+# (functions/shared/retention.py UNATTACHED_UPLOAD).
 POST_EXPIRY = dt.timedelta(minutes=15)
-RECORD_LIFETIME = dt.timedelta(days=2)
 PENDING, ATTACHED = "pending", "attached"
 
 # The name a file is kept under when nothing of its own name is left once cleaned.
@@ -115,7 +116,7 @@ def issue_upload(
             "status": PENDING,
             "created_at": timestamp(now),
             "expires_at": timestamp(expires_at),
-            "expires_at_epoch": int((now + RECORD_LIFETIME).timestamp()),
+            "expires_at_epoch": retention.upload_expires_at(now),
         },
         ConditionExpression="attribute_not_exists(upload_id)",
     )

@@ -52,13 +52,12 @@ def test_every_dead_letter_queue_has_an_alarm():
     assert dlqs and dlqs <= alarmed
 
 
-def test_tables_are_encrypted_and_the_stateful_ones_recoverable():
+def test_tables_are_encrypted_and_recoverable():
     for logical_id, table in resources_of_type(TEMPLATE, "AWS::DynamoDB::Table").items():
         props = table["Properties"]
         assert props["SSESpecification"]["SSEEnabled"], logical_id
         assert props["BillingMode"] == "PAY_PER_REQUEST", logical_id
-        if logical_id not in {"IdempotencyTable", "NotificationLedgerTable", "RateLimitTable"}:
-            assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], logical_id
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], logical_id
 
 
 def test_buckets_are_private_and_encrypted():
