@@ -117,6 +117,13 @@ VISIT_COUNTERS = Period(
     "the end of the visit day",
     "Slot, window and quota counters hold no personal data; they outlive their day for the office's own reports.",
 )
+PAPER_DRAFT = Period(
+    "paper_draft",
+    dt.timedelta(days=30),
+    "the draft's saving, when the citizen prints the cover sheet",
+    "A paper application's draft (the form and the applicant, NIK included) only serves the officer who opens the "
+    "envelope; a month covers the post and a courier. Once the application is recorded its own period applies.",
+)
 
 PERIODS: tuple[Period, ...] = (
     DECIDED_APPLICATION,
@@ -131,6 +138,7 @@ PERIODS: tuple[Period, ...] = (
     IDEMPOTENCY,
     RATE_LIMIT_GRACE,
     VISIT_COUNTERS,
+    PAPER_DRAFT,
 )
 
 # S3: browsers upload to incoming/; whatever no application took is deleted this many days after the upload

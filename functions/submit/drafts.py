@@ -10,13 +10,14 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from functions.shared import retention
 from functions.shared.applications import CROCKFORD, timestamp
 from functions.shared.dynamo import from_item, to_item
 from functions.shared.errors import Unprocessable, detail
 from functions.shared.transactions import attr
 from functions.submit.schemas import DraftRequest
 
-DRAFT_LIFETIME = dt.timedelta(days=30)
+DRAFT_LIFETIME = retention.PAPER_DRAFT.keep
 REFERENCE_PREFIX = "DR"
 # Ten symbols of Crockford's base32: 50 bits, so a reference cannot be guessed even before the rate limit, and
 # read aloud in two groups of five without I, L, O or U to mishear.

@@ -147,6 +147,7 @@ PERSONAL_TABLES = {
     "NotificationLedgerTable": "expires_at_epoch",
     "NotificationOutboxTable": "expires_at_epoch",
     "RateLimitTable": "expires_at_epoch",
+    "DraftsTable": "expires_at_epoch",
 }
 # Tables without personal data: nothing of a person to expire.
 NOT_PERSONAL = {"CatalogueTable", "StatsTable", "ErasuresTable"}
