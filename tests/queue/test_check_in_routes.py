@@ -5,7 +5,8 @@ import json
 import boto3
 import pytest
 import time_machine
-from conftest import ADMIN, BOOKED_AT, CITIZEN, MONDAY, OFFICER, REGION, at
+
+from tests.kits.visit_kit import ADMIN, BOOKED_AT, CITIZEN, MONDAY, OFFICER, REGION, at
 
 TUESDAY = "2026-11-24"
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 import time_machine
-from conftest import BOOKED_AT, MONDAY, OFFICER, REGION, at
 
 from devstack.pollers import next_run
 from functions.queue import booking, schedules, visits
@@ -14,6 +13,7 @@ from functions.queue.app import lambda_handler
 from functions.shared import bookings
 from functions.shared.bookings import Status
 from functions.shared.errors import Conflict
+from tests.kits.visit_kit import BOOKED_AT, MONDAY, OFFICER, REGION, at
 
 TUESDAY = "2026-11-24"
 PERSON = {"sub": "0f1e-officer", "username": "officer-1"}
