@@ -34,8 +34,15 @@ let last = null; // the last figures the API gave, and when
 let failedAt = null; // when the latest refresh failed (null while the figures are fresh)
 let missing = false;
 
-const clock = (date) =>
-  new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "Asia/Jakarta" }).format(date);
+// Jakarta's wall clock, each language writing it its own way (07.05.30 and 07:05:30).
+const clock = (date, lang) =>
+  new Intl.DateTimeFormat(lang === "id" ? "id-ID" : "en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone: "Asia/Jakarta",
+  }).format(date);
 
 /** Both languages side by side, each marked with its own language. */
 function both(tag, attrs, id, en) {
@@ -70,8 +77,8 @@ function draw() {
     both(
       "p",
       { class: failedAt ? "board__updated board__updated--stale" : "board__updated", id: "board-updated" },
-      failedAt ? `Belum dapat memperbarui. Angka pukul ${clock(last.at)} WIB.` : `Diperbarui pukul ${clock(last.at)} WIB`,
-      failedAt ? `Could not refresh. Figures as of ${clock(last.at)} WIB.` : `Updated ${clock(last.at)} WIB`,
+      failedAt ? `Belum dapat memperbarui. Angka pukul ${clock(last.at, "id")} WIB.` : `Diperbarui pukul ${clock(last.at, "id")} WIB`,
+      failedAt ? `Could not refresh. Figures as of ${clock(last.at, "en")} WIB.` : `Updated ${clock(last.at, "en")} WIB`,
     ),
   );
 }
