@@ -90,7 +90,7 @@ async function refresh() {
     last = { figures, at: new Date() };
     failedAt = null;
   } catch (error) {
-    if (error.status === 404) {
+    if (error.code === "site_not_found") {
       missing = true;
       draw();
       return; // nothing to wait for

@@ -217,10 +217,10 @@ export function createCheckIn(call) {
 
   async function loadSites() {
     if (sites) return;
-    const [malls, cities, districts] = await Promise.all(
-      ["mall", "city", "kecamatan"].map(async (kind) => (await apiFetch("/sites", { params: { kind } })).sites),
-    );
-    sites = { mall: malls, city: cities, kecamatan: districts };
+    // One kind after another: the first answer warms the function's catalogue for the next two.
+    const found = {};
+    for (const kind of ["mall", "city", "kecamatan"]) found[kind] = (await apiFetch("/sites", { params: { kind } })).sites;
+    sites = found;
     drawSites();
     const kept = remembered();
     if (kept?.site && [...$("ci-site").options].some((o) => o.value === kept.site)) {
@@ -341,9 +341,9 @@ export function createCheckIn(call) {
       verdict,
       h(
         "div",
-        { class: `verdict__box verdict__box--${v.kind}`, dataset: { verdict: v.kind } },
-        h("p", { class: "verdict__title" }, h("span", { class: "verdict__symbol", "aria-hidden": "true" }, kind.symbol), " ", kind.title, h("span", { class: "visually-hidden" }, ` (${kind.symbolText})`)),
-        lines.map((line) => h("p", { class: "verdict__body" }, line)),
+        { class: `door-verdict__box door-verdict__box--${v.kind}`, dataset: { verdict: v.kind } },
+        h("p", { class: "door-verdict__title" }, h("span", { class: "door-verdict__symbol", "aria-hidden": "true" }, kind.symbol), " ", kind.title, h("span", { class: "visually-hidden" }, ` (${kind.symbolText})`)),
+        lines.map((line) => h("p", { class: "door-verdict__body" }, line)),
       ),
     );
   }
