@@ -66,7 +66,7 @@ function draw() {
       { class: "board__count", id: "board-count" },
       h("span", { lang: "id" }, "Di dalam"),
       h("span", { class: "board__en", lang: "en" }, "Inside"),
-      h("span", { class: "board__figures" }, h("strong", { id: "board-inside" }, String(inside)), h("span", { class: "board__of" }, h("span", { lang: "id" }, " dari "), h("span", { class: "board__en", lang: "en" }, "of "), h("strong", { id: "board-cap" }, String(cap)))),
+      h("span", { class: "board__figures" }, h("strong", { id: "board-inside" }, String(inside)), h("span", { class: "board__of" }, h("span", { lang: "id" }, " dari "), h("span", { class: "board__en", lang: "en" }, "/ of "), h("strong", { id: "board-cap" }, String(cap)))),
     ),
     both(
       "p",

@@ -6,7 +6,7 @@
 // The officer's token stays in officer.js: this view calls the API through the function it is given.
 
 import { ApiError, apiFetch, describeError } from "./api.js";
-import { h } from "./dom.js";
+import { h, showError } from "./dom.js";
 import { FormErrors, fill, serverErrors, serverText } from "./forms.js";
 import { addMessages, currentLang, formatNumber, onLangChange, t } from "./i18n.js";
 import { formatDate, formatDateTime } from "./status.js";
@@ -568,11 +568,13 @@ export function createCheckIn(call) {
 
   return {
     async open() {
+      const problem = $("ci-site-error");
       try {
         await loadSites();
+        fill(problem);
       } catch (error) {
-        lastOccupancy = { failed: error };
-        drawOccupancy();
+        showError(problem, error, { retry: () => this.open() });
+        return;
       }
       await refreshOccupancy();
       clearInterval(refreshTimer);
