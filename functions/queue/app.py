@@ -6,13 +6,12 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.queue import booking_routes, site_routes
-from functions.shared import aws, clock
+from functions.queue import booking_routes, site_routes, visit_routes
+from functions.shared import clock
 from functions.shared.api import create_resolver
 from functions.shared.observability import logger, metrics
-from functions.shared.settings import get_settings
 
-ROUTERS = [site_routes.router, booking_routes.router]
+ROUTERS = [site_routes.router, booking_routes.router, visit_routes.router]
 
 app = create_resolver()
 for _router in ROUTERS:
@@ -32,12 +31,13 @@ def run_job(job: str, now: datetime) -> dict[str, Any]:
     """Run one of the template's scheduled jobs."""
     # Imported here: only a scheduled run needs the jobs.
     from functions.queue import schedules
+    from functions.queue.booking import Deps
 
-    table = aws.table(get_settings().bookings_table)
+    deps = Deps.from_settings()
     if job == "no_show_sweep":
-        done = schedules.sweep_no_shows(table, now)
+        done = schedules.sweep(deps, now)
     elif job == "booking_reminders":
-        done = schedules.send_reminders(table, now)
+        done = schedules.send_reminders(deps, now)
     else:
         raise ValueError(f"unknown job {job!r}")
     logger.info("scheduled job done", extra={"job": job, "count": len(done)})

@@ -186,7 +186,7 @@ def _notification_of(event: NotificationEvent, booking: dict[str, Any], tag: str
     )
 
 
-def _email_allowed(deps: Deps, address: str, now: dt.datetime) -> bool:
+def email_allowed(deps: Deps, address: str, now: dt.datetime) -> bool:
     """Count an e-mail to an unproved address against its hourly allowance (no limiter: always allowed)."""
     if deps.limiter is None or deps.limiter.take(UNVERIFIED_EMAILS, address, now) == 0:
         return True
@@ -251,8 +251,9 @@ def book_visit(request: dict[str, Any], deps: Deps, now: dt.datetime, **retry: A
             *bookings.counter_items(table, [place], []),
             (Refusal.ALREADY_BOOKED, bookings.guard_put(table, _guard_of(booking), booking["id"], place.date)),
             (None, bookings.put_new(table, booking)),
+            *_stat_items(table, [bookings.stat_change(booking, "booked", 1)]),
         ]
-        if notification is not None and _email_allowed(deps, booking["email"], now):
+        if notification is not None and email_allowed(deps, booking["email"], now):
             labelled.append((None, outbox_put(notification, deps.tables.outbox_table, now)))
         else:
             notification = None
@@ -335,6 +336,7 @@ class _HandOver:
     items: list[tuple[Refusal | None, dict]]
     notice: Notification | None
     promoted_id: str
+    stats: list[tuple[str, str, str, str, int]]
 
 
 def _hand_over(deps: Deps, place: Place, at: str, skip: int = 0) -> _HandOver | None:
@@ -361,7 +363,12 @@ def _hand_over(deps: Deps, place: Place, at: str, skip: int = 0) -> _HandOver | 
         ),
     ]
     notice = _notification(NotificationEvent.BOOKING_WAITLIST_PROMOTED, promoted_now, "promoted")
-    return _HandOver(items, notice, promoted["id"])
+    return _HandOver(items, notice, promoted["id"], [bookings.stat_change(promoted, "booked", 1)])
+
+
+def _stat_items(table: str, changes: list[tuple[str, str, str, str, int]]) -> list[tuple[Refusal | None, dict]]:
+    """Return the visit statistics' updates of a change, labelled for `bookings.run` (they have no condition)."""
+    return [(None, entry) for entry in bookings.visit_stat_items(table, changes)]
 
 
 def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retry: Any) -> dict[str, Any]:
@@ -371,21 +378,62 @@ def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retr
     """
     if booking["status"] not in (Status.BOOKED, Status.WAITLISTED):
         raise _not_active(booking)
+    if booking["status"] == Status.WAITLISTED:
+        table = deps.tables.name
+        at = _at(now)
+        cancelled = {**booking, "status": Status.CANCELLED.value, "version": int(booking.get("version", 0)) + 1}
+        notice = _notification(NotificationEvent.BOOKING_CANCELLED, cancelled, str(cancelled["version"]))
+        entry = {"pk": booking["waitlist_pk"], "sk": booking["waitlist_sk"]}
+        labelled = [
+            (Refusal.CHANGED, bookings.status_change(table, booking, Status.CANCELLED, at)),
+            (None, bookings.guard_delete(table, _guard_of(booking), booking["id"])),
+            (None, {"Delete": {"TableName": table, "Key": bookings.item(entry)}}),
+        ]
+        _commit(deps, labelled, [notice], now, retry)
+        return cancelled
+    return release_place(
+        booking,
+        deps,
+        now,
+        Status.CANCELLED,
+        event=NotificationEvent.BOOKING_CANCELLED,
+        stats=[bookings.stat_change(booking, "booked", -1)],
+        retry=retry,
+    )
+
+
+def release_place(
+    booking: dict[str, Any],
+    deps: Deps,
+    now: dt.datetime,
+    to: Status,
+    *,
+    event: NotificationEvent | None,
+    stats: list[tuple[str, str, str, str, int]],
+    changes: dict[str, Any] | None = None,
+    promote: bool = True,
+    retry: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Move a BOOKED booking to `to` and give its place back, in one transaction; return the booking as it is now.
+
+    What a cancellation, a refusal at the door and a no-show share: the slot, the windows, the counter's quota
+    and the person's guard are freed, `stats` are added to the visit statistics, and (if `promote`) the place
+    goes to the first in the slot's line, who is told by e-mail.
+
+    :raises Conflict: the booking changed meanwhile (``booking_changed``): its status or version is not as read.
+    """
+    retry = retry or {}
     table = deps.tables.name
     at = _at(now)
     base = [
-        (Refusal.CHANGED, bookings.status_change(table, booking, Status.CANCELLED, at)),
+        (Refusal.CHANGED, bookings.status_change(table, booking, to, at, changes)),
         (None, bookings.guard_delete(table, _guard_of(booking), booking["id"])),
     ]
-    cancelled = {**booking, "status": Status.CANCELLED.value, "version": int(booking.get("version", 0)) + 1}
-    notice = _notification(NotificationEvent.BOOKING_CANCELLED, cancelled, str(cancelled["version"]))
-    if booking["status"] == Status.WAITLISTED:
-        entry = {"pk": booking["waitlist_pk"], "sk": booking["waitlist_sk"]}
-        _commit(deps, [*base, (None, {"Delete": {"TableName": table, "Key": bookings.item(entry)}})], [], now, retry)
-        return cancelled
+    released = {**booking, **(changes or {}), "status": to.value, "version": int(booking.get("version", 0)) + 1}
+    notice = _notification(event, released, str(released["version"])) if event else None
     site = load_site(deps, booking["site_id"])
     place = place_of_booking(site, booking)
-    for skip in range(_PROMOTION_ATTEMPTS):
+    for skip in range(_PROMOTION_ATTEMPTS if promote else 0):
         hand_over = _hand_over(deps, place, at, skip)
         if hand_over is None:
             break
@@ -393,16 +441,18 @@ def cancel_booking(booking: dict[str, Any], deps: Deps, now: dt.datetime, **retr
             # The place changes hands: the counters stay, but must still allow a new booking (a cap lowered
             # since may not), and the waiting person's guard already holds their day.
             counters = bookings.counter_items(table, [place], [place])
-            _commit(deps, [*base, *hand_over.items, *counters], [notice, hand_over.notice], now, retry)
+            counted = _stat_items(table, [*stats, *hand_over.stats])
+            _commit(deps, [*base, *hand_over.items, *counters, *counted], [notice, hand_over.notice], now, retry)
         except PlaceRefused:
             break  # the room or the slot is over a lowered cap: the place is given back, not handed on
         except TransactionCancelled:
             continue  # the waiting person left meanwhile: try the next
         logger.info("waitlist promoted", extra={"booking_id": booking["id"], "promoted": hand_over.promoted_id})
         metrics.add_metric(name="WaitlistPromotions", unit="Count", value=1)
-        return cancelled
-    _commit(deps, [*base, *bookings.counter_items(table, [], [place])], [notice], now, retry)
-    return cancelled
+        return released
+    counted = _stat_items(table, stats)
+    _commit(deps, [*base, *bookings.counter_items(table, [], [place]), *counted], [notice], now, retry)
+    return released
 
 
 def _commit(
@@ -416,7 +466,7 @@ def _commit(
 
     :raises Conflict: the booking changed meanwhile (``booking_changed``).
     """
-    sent = [n for n in notifications if n is not None and _email_allowed(deps, n.to, now)]
+    sent = [n for n in notifications if n is not None and email_allowed(deps, n.to, now)]
     outbox = [(None, outbox_put(n, deps.tables.outbox_table, now)) for n in sent]
     try:
         bookings.run(deps.tables, [*labelled, *outbox], **retry)
@@ -470,9 +520,15 @@ def move_booking(
                 ]
             labelled.append((Refusal.CHANGED, bookings.status_change(table, booking, Status.BOOKED, at, changes)))
             notices = [notice]
+            stats = [
+                bookings.stat_change(booking, "booked", -1),
+                (new.date, new.site_id, new.counter_id, "booked", 1),
+            ]
             if handing:
                 labelled += handing.items
                 notices.append(handing.notice)
+                stats += handing.stats
+            labelled += _stat_items(table, stats)
             _commit(deps, labelled, notices, now, retry)
             break
         except (PlaceRefused, TransactionCancelled) as failure:

@@ -1,84 +1,86 @@
-"""Scheduled work on visits: mark no-shows after their slot, and remind tomorrow's visitors by e-mail.
+"""Scheduled work on visits: the 15-minute sweep (no-shows, visits left open at closing) and the evening reminder.
 
-Booking items in the bookings table (the layout every booking writer keeps):
-  pk "BOOKING#<id>", sk "BOOKING", gsi1pk "DAY#<YYYY-MM-DD>" (the visit's Jakarta date),
-  gsi1sk "<site_id>#<HH:MM start>#<id>", and id, site_id, site_name, counter_id, date, start, end,
-  status (BOOKED | CHECKED_IN | DONE | CANCELLED | NO_SHOW | REFUSED), name, email, locale, ticket_code.
+Both read the bookings table's day index (gsi1pk "DAY#<YYYY-MM-DD>", the visit's Jakarta date), never a scan,
+and both are safe to run twice: every change is conditional on what was read.
 """
 
-from datetime import datetime, timedelta
+import datetime as dt
 from typing import Any
 
-from functions.shared.clock import JAKARTA
+from functions.queue import visits
+from functions.queue.booking import Deps, email_allowed
+from functions.shared import bookings, clock
+from functions.shared.access_tokens import TokenPurpose
+from functions.shared.bookings import Status
 from functions.shared.dynamo import query_all
-from functions.shared.notifications import Notification, NotificationEvent, enqueue
+from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
+from functions.shared.observability import logger
+from functions.shared.transactions import TransactionCancelled, attr, transact
 
-# A visitor who has not checked in this long after their slot ended is a no-show.
-NO_SHOW_GRACE = timedelta(minutes=30)
+
+def sweep(deps: Deps, now: dt.datetime) -> list[str]:
+    """Run the 15-minute sweep; return the ids it changed (no-shows, then visits closed at the day's end)."""
+    swept = visits.sweep(deps, now)
+    return [*swept.no_shows, *swept.closed]
 
 
-def _bookings_on(table: Any, day: str) -> list[dict[str, Any]]:
+def reminder(found: dict[str, Any]) -> Notification:
+    """Return the reminder of a booking: the office's facts only (never the name, free text nobody checked)."""
+    return Notification(
+        # One reminder per booking, however often the schedule fires: the notify ledger drops repeats.
+        notification_id=f"booking.reminder:{found['id']}",
+        event=NotificationEvent.BOOKING_REMINDER,
+        to=found["email"],
+        locale=found.get("locale", "id"),
+        facts={
+            "booking_id": found["id"],
+            "ticket_code": found["ticket_code"],
+            "site_name": found["site_name"],
+            "date": found["date"],
+            "start": found["start"],
+        },
+        link_access=TokenPurpose.BOOKING,
+    )
+
+
+def send_reminders(deps: Deps, now: dt.datetime) -> list[str]:
+    """Queue one reminder per visit still BOOKED for tomorrow (Jakarta date); return the booking ids reminded.
+
+    The booking is marked `reminded_at` in the same transaction that puts the reminder in the outbox, so a
+    second run (or a retried one) reminds nobody twice and counts no e-mail twice against the address.
+    """
     from boto3.dynamodb.conditions import Key
 
-    return query_all(table, IndexName="Gsi1", KeyConditionExpression=Key("gsi1pk").eq(f"DAY#{day}"))
-
-
-def sweep_no_shows(table: Any, now: datetime) -> list[str]:
-    """Mark BOOKED visits whose slot ended more than the grace period ago as NO_SHOW; return their ids."""
-    from botocore.exceptions import ClientError
-
-    local_now = now.astimezone(JAKARTA)
-    swept = []
-    for day in (local_now.date() - timedelta(days=1), local_now.date()):
-        for booking in _bookings_on(table, day.isoformat()):
-            if booking.get("status") != "BOOKED":
-                continue
-            ends = datetime.fromisoformat(f"{booking['date']}T{booking['end']}").replace(tzinfo=JAKARTA)
-            if ends + NO_SHOW_GRACE > local_now:
-                continue
-            try:
-                # Only a booking still BOOKED becomes NO_SHOW: a check-in racing the sweep wins.
-                table.update_item(
-                    Key={"pk": booking["pk"], "sk": booking["sk"]},
-                    UpdateExpression="SET #s = :no_show, updated_at = :now",
-                    ConditionExpression="#s = :booked",
-                    ExpressionAttributeNames={"#s": "status"},
-                    ExpressionAttributeValues={
-                        ":no_show": "NO_SHOW",
-                        ":booked": "BOOKED",
-                        ":now": now.isoformat(timespec="seconds"),
-                    },
-                )
-            except ClientError as error:
-                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
-                continue
-            swept.append(booking["id"])
-    return swept
-
-
-def send_reminders(table: Any, now: datetime, sqs: Any = None) -> list[str]:
-    """Queue one reminder per visit booked for tomorrow (Jakarta date); return the booking ids."""
-    tomorrow = (now.astimezone(JAKARTA).date() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today(now) + dt.timedelta(days=1)).isoformat()
+    at = clock.in_jakarta(now).isoformat(timespec="seconds")
     reminded = []
-    for booking in _bookings_on(table, tomorrow):
-        if booking.get("status") != "BOOKED":
+    for listed in query_all(
+        deps.tables.bookings, IndexName="Gsi1", KeyConditionExpression=Key("gsi1pk").eq(f"DAY#{tomorrow}")
+    ):
+        if listed.get("status") != Status.BOOKED or listed.get("reminded_at"):
             continue
-        notification = Notification(
-            # One reminder per booking, however often the schedule fires: the notify ledger drops repeats.
-            notification_id=f"booking.reminder:{booking['id']}",
-            event=NotificationEvent.BOOKING_REMINDER,
-            to=booking["email"],
-            locale=booking.get("locale", "id"),
-            facts={
-                "name": booking["name"],
-                "booking_id": booking["id"],
-                "ticket_code": booking["ticket_code"],
-                "site_name": booking["site_name"],
-                "date": booking["date"],
-                "start": booking["start"],
-            },
-        )
-        enqueue(notification, sqs=sqs)
-        reminded.append(booking["id"])
+        try:
+            notification = reminder(listed)
+        except ValueError:
+            logger.warning("reminder not sent: the message refuses the booking's address")
+            continue
+        if not email_allowed(deps, notification.to, now):
+            continue
+        mark = {
+            "Update": {
+                "TableName": deps.tables.name,
+                "Key": bookings.item(bookings.booking_key(str(listed["id"]))),
+                "UpdateExpression": "SET reminded_at = :at",
+                "ConditionExpression": "#s = :booked AND attribute_not_exists(reminded_at)",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":at": attr(at), ":booked": attr(Status.BOOKED.value)},
+            }
+        }
+        try:
+            transact(deps.tables.db, [mark, outbox_put(notification, deps.tables.outbox_table, now)])
+        except TransactionCancelled:
+            continue  # cancelled, or reminded by a run racing this one
+        if deps.sqs is not None:
+            dispatch([notification], deps.sqs, deps.notifications_queue_url, deps.tables.db, deps.tables.outbox_table)
+        reminded.append(str(listed["id"]))
     return reminded

@@ -126,3 +126,119 @@ class SitePolicyResult(_Output):
 def created(model: type[BaseModel], description: str) -> dict[int, Any]:
     """Declare a 201 answer of `model` for the OpenAPI document."""
     return {201: {"description": description, "content": {"application/json": {"model": model}}}}
+
+
+class CheckIn(_Input):
+    """`POST /officer/bookings/{id}/check-in`: the temperature taken at the door, and the site the officer is at."""
+
+    # Bounds are checked by the rule (functions/queue/visits.py) so a slip of the thermometer gets its own words.
+    temperature_c: float = Field(
+        allow_inf_nan=False,
+        description="Suhu tubuh, °C (37,5 atau lebih: ditolak) / body temperature, °C (37.5 or more: refused)",
+        json_schema_extra={"minimum": 34.0, "maximum": 43.0},
+    )
+    site_id: str = Field(pattern=ID, description="Tempat layanan petugas / the officer's service point")
+
+
+class CheckInByCode(_Input):
+    """`POST /officer/sites/{site_id}/check-in`: a ticket code typed in (when the QR cannot be scanned)."""
+
+    ticket_code: str = Field(min_length=6, max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="e.g. PTSP-0900-7K3M")
+    temperature_c: float = Field(
+        allow_inf_nan=False,
+        description="Suhu tubuh, °C / body temperature, °C",
+        json_schema_extra={"minimum": 34.0, "maximum": 43.0},
+    )
+
+
+class Occupancy(_Output):
+    """People inside now and the cap (capacity × occupancy_cap_percent / 100)."""
+
+    inside: int
+    cap: int
+
+
+class OfficerIdentity(_Output):
+    """Who checked the visitor in."""
+
+    sub: str | None = None
+    username: str | None = None
+    email: str | None = None
+
+
+class CheckInResult(_Output):
+    """`POST …/check-in` 200: CHECKED_IN (with `checked_in_at`) or REFUSED (a fever; the place is given back)."""
+
+    id: str
+    ticket_code: str
+    status: Literal["CHECKED_IN", "REFUSED"]
+    site_id: str
+    counter_id: str
+    date: str
+    start: str
+    end: str
+    temperature_c: float
+    occupancy: Occupancy
+    checked_in_at: str | None = None
+
+
+class CheckOutResult(_Output):
+    """`POST /officer/bookings/{id}/check-out` 200."""
+
+    id: str
+    status: Literal["DONE"]
+    occupancy: Occupancy
+
+
+class SiteDay(_Output):
+    """`GET /officer/sites/{id}/occupancy`: the door's board, with today's counts."""
+
+    site_id: str
+    inside: int
+    cap: int
+    checked_in_today: int
+    refused_today: int
+    no_show_today: int
+    booked_today: int
+    updated_at: str
+
+
+class PublicOccupancy(_Output):
+    """`GET /sites/{id}/occupancy`: for a board at the entrance; no personal data."""
+
+    site_id: str
+    site_name: str
+    inside: int
+    cap: int
+    updated_at: str
+
+
+class CounterVisits(_Output):
+    """One counter's visits on a day."""
+
+    counter_id: str
+    name_id: str
+    name_en: str
+    booked: int
+    checked_in: int
+    refused: int
+    no_show: int
+
+
+class SiteVisits(_Output):
+    """One site's visits on a day, and its counters'."""
+
+    site_id: str
+    site_name: str
+    booked: int
+    checked_in: int
+    refused: int
+    no_show: int
+    counters: list[CounterVisits]
+
+
+class VisitStatistics(_Output):
+    """`GET /stats/visits`: a day's visits per site and counter (sites with none that day are left out)."""
+
+    date: str
+    sites: list[SiteVisits]

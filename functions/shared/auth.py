@@ -27,17 +27,27 @@ def groups_of(claims: dict[str, Any]) -> set[str]:
     return {g for g in text.strip("[]").replace(",", " ").split() if g}
 
 
-def require_group(claims: dict[str, Any] | None, group: str = OFFICER_GROUP) -> str:
-    """Return the caller's username when their token's groups include `group`.
+def require_group(claims: dict[str, Any] | None, group: str = OFFICER_GROUP, *others: str) -> str:
+    """Return the caller's username when their token's groups include `group` (or one of `others`).
 
     :raises Unauthorized: no claims at all (the request did not pass the JWT authorizer).
     :raises Forbidden: a valid token without that group.
     """
     if not claims:
         raise Unauthorized()
-    if group not in groups_of(claims):
+    if not groups_of(claims) & {group, *others}:
         raise Forbidden()
     return str(claims.get("username") or claims.get("cognito:username") or claims.get("sub") or "officer")
+
+
+def officer_identity(claims: dict[str, Any]) -> dict[str, str]:
+    """Return who acted, for an audit trail: the token's `sub` and, where the token has them, username and e-mail."""
+    found = {
+        "sub": claims.get("sub"),
+        "username": claims.get("username") or claims.get("cognito:username"),
+        "email": claims.get("email"),
+    }
+    return {key: str(value) for key, value in found.items() if value}
 
 
 def officer_claims(event: Any) -> dict[str, Any]:

@@ -10,9 +10,19 @@ Everything a booking must respect lives in the bookings table, so one TransactWr
   pk "GUARD#<HMAC of NIK, site, date>", sk "GUARD" the person's one active booking or waitlist place that day
   pk "WAITLIST#<site>#<date>#<counter>#<HH:MM>",   one waiting person, in the order they joined
      sk "<joined at>#<booking id>"
+  pk "OCCUPANCY#<site>", sk "<date>"               inside: people checked in and not yet out that day (the live
+                                                   count at the door; its key carries its day, so yesterday's
+                                                   count never leaks into today), cap, updated_at
+  pk "VISITS#<date>", sk "<site>#<counter>"        the day's visit statistics of one counter: booked,
+                                                   checked_in, refused, no_show (no personal data)
 
 A counter is only ever changed by the transaction that writes the booking items it counts, so counters
 equal items by construction; availability is read from the counters, never by scanning bookings.
+
+Visit statistics count bookings *for* a day, whatever day they were made: `booked` holds those made and not
+cancelled or moved away (a refused visit and a no-show were expected, so they stay in it); `checked_in`
+those that came in (CHECKED_IN or DONE), `refused` those turned away at the door (REFUSED), `no_show` those
+swept as NO_SHOW. So booked = BOOKED + CHECKED_IN + DONE + REFUSED + NO_SHOW at every moment.
 """
 
 import datetime as dt
@@ -27,7 +37,10 @@ from functions.shared.errors import TooManyRequests
 from functions.shared.transactions import TransactionCancelled, TransactionNotCommitted, attr, item, transact
 
 BOOKING_SK = "BOOKING"
-# Counters, guards and waitlist entries outlive their day long enough for the office's own reports.
+# Counters, guards, waitlist entries and the live occupancy outlive their day long enough for the office's own
+# reports. Booking items themselves carry no TTL: they hold the NIK, the health declaration and, once the
+# visitor reached the door, the temperature taken there (health data, kept with the booking as its record of
+# why a visit was refused or admitted); deleting or anonymising them is the office's retention job, not a TTL.
 KEEP_AFTER_DAY_S = 90 * 24 * 3600
 
 
@@ -115,6 +128,59 @@ def window_key(site_id: str, date: str, start: str) -> dict[str, str]:
 def quota_key(site_id: str, date: str, counter_id: str) -> dict[str, str]:
     """Return the key of a counter day's counter."""
     return {"pk": f"QUOTA#{site_id}#{date}", "sk": counter_id}
+
+
+def occupancy_key(site_id: str, date: str) -> dict[str, str]:
+    """Return the key of a site's live occupancy on one day."""
+    return {"pk": f"OCCUPANCY#{site_id}", "sk": date}
+
+
+def visit_stats_key(date: str, site_id: str, counter_id: str) -> dict[str, str]:
+    """Return the key of one counter's visit statistics on one day."""
+    return {"pk": f"VISITS#{date}", "sk": f"{site_id}#{counter_id}"}
+
+
+VISIT_COUNTERS = ("booked", "checked_in", "refused", "no_show")
+
+
+def visit_stat_items(table: str, changes: list[tuple[str, str, str, str, int]]) -> list[dict]:
+    """Return the Updates that add each (date, site, counter, counter name, delta), netted per item.
+
+    One transaction may not touch an item twice, and a move or a hand-over inside one counter's day nets to
+    nothing: such an item is left out.
+    """
+    netted: dict[tuple[str, str, str], dict[str, int]] = {}
+    for date, site_id, counter_id, name, delta in changes:
+        if name not in VISIT_COUNTERS:
+            raise ValueError(f"no visit counter {name!r}")
+        found = netted.setdefault((date, site_id, counter_id), {})
+        found[name] = found.get(name, 0) + delta
+    out = []
+    for (date, site_id, counter_id), deltas in netted.items():
+        deltas = {name: delta for name, delta in deltas.items() if delta}
+        if not deltas:
+            continue
+        names = {f"#v{i}": name for i, name in enumerate(deltas)}
+        values = {f":v{i}": attr(delta) for i, delta in enumerate(deltas.values())}
+        clauses = ", ".join(f"#v{i} :v{i}" for i in range(len(deltas)))
+        out.append(
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": item(visit_stats_key(date, site_id, counter_id)),
+                    # Published statistics: kept, no TTL (they hold no personal data).
+                    "UpdateExpression": f"ADD {clauses}",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        )
+    return out
+
+
+def stat_change(booking: dict[str, Any], name: str, delta: int) -> tuple[str, str, str, str, int]:
+    """Return one change of a booking's visit statistics (for `visit_stat_items`)."""
+    return (str(booking["date"]), str(booking["site_id"]), str(booking["counter_id"]), name, delta)
 
 
 def waitlist_pk(site_id: str, date: str, counter_id: str, start: str) -> str:

@@ -72,7 +72,9 @@ REQUIRED_FACTS: dict[NotificationEvent, tuple[str, ...]] = {
     NotificationEvent.BOOKING_CONFIRMED: _BOOKING,
     NotificationEvent.BOOKING_CANCELLED: _BOOKING,
     NotificationEvent.BOOKING_WAITLIST_PROMOTED: _BOOKING,
-    NotificationEvent.BOOKING_REFUSED: (*_BOOKING, "temperature_c"),
+    # Turned away at the door with a fever: no temperature in it (health data, to an address nobody proved); the
+    # e-mail points to the online services and the e-mail consultation instead.
+    NotificationEvent.BOOKING_REFUSED: _BOOKING,
     NotificationEvent.BOOKING_REMINDER: _BOOKING,
     # The acknowledgement goes to an address nobody has proved: the office's facts only, never the question.
     NotificationEvent.CONSULTATION_RECEIVED: _CONSULTATION,

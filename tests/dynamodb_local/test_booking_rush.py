@@ -105,7 +105,11 @@ def race(world, requests: list[dict[str, Any]]) -> Counter:
 def counters_and_items(world) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """Return every counter (by pk#sk) and every active booking item."""
     items = world.scan("BookingsTable")
-    counts = {f"{i['pk']}#{i['sk']}": int(i["booked"]) for i in items if "booked" in i}
+    counts = {
+        f"{i['pk']}#{i['sk']}": int(i["booked"])
+        for i in items
+        if "booked" in i and i["pk"].startswith(("SLOT#", "WINDOW#", "QUOTA#"))
+    }
     booked = [i for i in items if i["sk"] == "BOOKING" and i["status"] == "BOOKED"]
     return counts, booked
 

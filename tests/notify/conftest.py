@@ -70,7 +70,7 @@ SAMPLE_FACTS: dict[NotificationEvent, dict[str, Any]] = {
     NotificationEvent.BOOKING_CONFIRMED: dict(_BOOKING),
     NotificationEvent.BOOKING_CANCELLED: dict(_BOOKING),
     NotificationEvent.BOOKING_WAITLIST_PROMOTED: dict(_BOOKING),
-    NotificationEvent.BOOKING_REFUSED: {**_BOOKING, "temperature_c": 37.9},
+    NotificationEvent.BOOKING_REFUSED: _BOOKING,
     NotificationEvent.BOOKING_REMINDER: dict(_BOOKING),
     NotificationEvent.CONSULTATION_RECEIVED: dict(_CONSULTATION),
     NotificationEvent.CONSULTATION_ANSWERED: {
