@@ -327,3 +327,74 @@ def test_the_statistics_show_the_days_visits_per_site_and_counter(visit_day, on_
     page.fill("#visits-date", "2026-12-09")
     page.click("#visits-show")
     expect(page.locator("#visits-empty")).to_be_visible(timeout=API_WAIT_MS)
+
+
+def test_the_door_reads_a_ticket_and_a_temperature_however_they_are_typed(visit_day, page: Page):
+    # Given the door's module, loaded in a page of the site
+    page.goto(site(visit_day, "index.html"))
+    # When it reads what a scanner, a keyboard or a phone's decimal pad gives it
+    read = page.evaluate(
+        """async () => {
+            const door = await import("./js/checkin.js");
+            return {
+                qr: door.readTicket("SATUPINTU-BOOKING:BK-7K3M9QX2AB"),
+                id: door.readTicket(" bk-7k3m9qx2ab "),
+                code: door.readTicket("ptsp-0930-7k3m"),
+                empty: door.readTicket("   "),
+                comma: door.readTemperature("36,8"),
+                point: door.readTemperature("36.8"),
+                whole: door.readTemperature("37"),
+                words: door.readTemperature("tiga enam"),
+                slip: door.readTemperature("3.68"),
+            };
+        }"""
+    )
+    # Then a QR and a booking number are the booking's id, anything else a ticket code; both decimal marks work
+    assert read["qr"] == {"id": "BK-7K3M9QX2AB"}
+    assert read["id"] == {"id": "BK-7K3M9QX2AB"}
+    assert read["code"] == {"code": "PTSP-0930-7K3M"}
+    assert read["empty"] is None
+    assert (read["comma"], read["point"], read["whole"]) == (36.8, 36.8, 37)
+    assert (read["words"], read["slip"]) == (None, None)
+
+
+# Headless Chromium has no camera and no barcode engine: the page is given a camera that films a blank frame
+# and a BarcodeDetector that reads whatever the test holds up (window.heldUp), as a tablet's would read the QR.
+FAKE_CAMERA = """
+window.heldUp = null;
+window.BarcodeDetector = class {
+  constructor(options) { this.formats = options.formats; }
+  async detect() { return window.heldUp ? [{ rawValue: window.heldUp, format: "qr_code" }] : []; }
+};
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 64;
+  canvas.height = 64;
+  canvas.getContext("2d").fillRect(0, 0, 64, 64);
+  return canvas.captureStream();
+};
+"""
+
+
+def test_the_tickets_qr_is_scanned_with_the_camera_and_the_visitor_admitted(visit_day, on_the_day, axe):
+    page = on_the_day
+    page.add_init_script(FAKE_CAMERA)
+    # Given a visit booked for today
+    visit = book(visit_day, "12:00")
+    # When the officer opens the camera at the door and the visitor holds up the ticket's QR
+    open_the_door(page, visit_day)
+    page.get_by_role("button", name="Pindai QR dengan kamera").click()
+    expect(page.locator("#ci-camera")).to_be_visible()
+    axe(page)
+    page.evaluate("id => { window.heldUp = 'SATUPINTU-BOOKING:' + id; }", visit["id"])
+    # Then the camera closes, the booking number is in the ticket field and the temperature is asked for
+    expect(page.locator("#ci-ticket")).to_have_value(visit["id"])
+    expect(page.locator("#ci-camera")).to_be_hidden()
+    expect(page.locator("#ci-scan-status")).to_contain_text(visit["id"])
+    expect(page.locator("#ci-temp")).to_be_focused()
+    # And with the temperature taken, the visitor is admitted
+    page.keyboard.type("36,9")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ci-verdict [data-verdict='admitted']")).to_contain_text(
+        visit["ticket_code"], timeout=API_WAIT_MS
+    )
