@@ -39,10 +39,14 @@ _serials = itertools.count(31)
 def visit_day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """A local stack whose functions live on PINNED, started for this module and stopped after it."""
     folder = tmp_path_factory.mktemp("visit-day")
-    stack = start_stack(folder / "stack.json", folder / "stack.log", extra_args=("--clock-at", PINNED.isoformat()))
-    # The first read of the whole catalogue is the slowest request a fresh stack answers: made once here, as a
-    # visitor's first look would, so that the console's list of sites finds it remembered.
-    requests.get(f"{stack.api_url}/sites", params={"kind": "mall"}, timeout=120)
+    # One instance of each function: the door's list of sites then finds the catalogue its first reading kept.
+    arguments = ("--clock-at", PINNED.isoformat(), "--concurrency", "1")
+    stack = start_stack(folder / "stack.json", folder / "stack.log", extra_args=arguments)
+    # The first read of the whole catalogue (318 service points) is the slowest request a fresh stack answers, and
+    # on a busy machine it can outlast the function's timeout: read once here, as a visitor's first look would.
+    for _ in range(4):
+        if requests.get(f"{stack.api_url}/sites", params={"kind": "mall"}, timeout=120).status_code == 200:
+            break
     yield stack
     stop_stack(stack)
 
