@@ -1,6 +1,7 @@
 """`make dev`: run the whole stack locally until Ctrl-C."""
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
@@ -24,7 +25,14 @@ def main() -> int:
         default=int(os.environ.get("SATUPINTU_FUNCTION_CONCURRENCY", "2")),
         help="instances of one function that may run at once, each its own process (default 2)",
     )
+    parser.add_argument(
+        "--clock-at",
+        type=dt.datetime.fromisoformat,
+        help="run the functions as if it were this moment when the stack starts, e.g. 2026-12-07T07:00:00+07:00",
+    )
     args = parser.parse_args()
+    if args.clock_at is not None and args.clock_at.tzinfo is None:
+        parser.error("--clock-at needs an offset, e.g. +07:00")
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the local stack only listens on loopback")
 
@@ -35,7 +43,14 @@ def main() -> int:
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
     stack = LocalStack(
-        StackOptions(args.host, args.port, args.aws_port, seed=not args.no_seed, concurrency=args.concurrency)
+        StackOptions(
+            args.host,
+            args.port,
+            args.aws_port,
+            seed=not args.no_seed,
+            concurrency=args.concurrency,
+            clock_at=args.clock_at,
+        )
     )
     try:
         info = stack.start()

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lambda gives a function's init (its import) 10 s; a busy laptop is slower than a Lambda host, so more here.
 INIT_TIMEOUT_S = 30
 # The parts of the stack's environment a worker keeps: what the interpreter itself needs, as Lambda provides.
+# Seconds to move a function's clock by (see StackOptions.clock_at); the worker applies it before the handler loads.
+CLOCK_SHIFT_VARIABLE = "SATUPINTU_LOCAL_CLOCK_SHIFT_S"
 PROCESS_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
 _FRAME_HEADER = struct.Struct(">I")
 

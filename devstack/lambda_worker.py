@@ -14,7 +14,19 @@ import sys
 import traceback
 from typing import Any
 
-from devstack.lambda_runtime import LocalContext, read_frame, write_frame
+from devstack.lambda_runtime import CLOCK_SHIFT_VARIABLE, LocalContext, read_frame, write_frame
+
+
+def _shift_clock() -> None:
+    """Move this process's clock by the stack's chosen shift (`--clock-at`), letting it tick on from there."""
+    shift = os.environ.pop(CLOCK_SHIFT_VARIABLE, None)
+    if shift is None:
+        return
+    import time
+
+    import time_machine
+
+    time_machine.travel(time.time() + float(shift), tick=True).start()
 
 
 def _error(error: BaseException, error_type: str | None = None) -> dict[str, Any]:
@@ -35,6 +47,7 @@ def main() -> int:
     requests = sys.stdin.buffer
     # Ctrl-C in a terminal reaches every process of the group: the stack stops its workers itself, in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _shift_clock()
     try:
         module_name, attribute = handler_path.rsplit(".", 1)
         handler = getattr(importlib.import_module(module_name), attribute)

@@ -1,7 +1,9 @@
 """The whole local stack: moto, resources from template.yaml, seed data, gateway, pollers, schedules, users."""
 
+import datetime as dt
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import boto3
 from devstack import resources as res
 from devstack.gateway import Gateway, security_headers
 from devstack.jwt_authorizer import JwtAuthorizer
-from devstack.lambda_runtime import WorkerFunctions, worker_environment
+from devstack.lambda_runtime import CLOCK_SHIFT_VARIABLE, WorkerFunctions, worker_environment
 from devstack.mailbox import Mailbox
 from devstack.moto_server import MotoServer
 from devstack.pollers import QueuePoller, Scheduler
@@ -38,6 +40,9 @@ class StackOptions:
     retry_delay_s: int = 2
     # How many instances of one function may run at once (each a process of about 70-90 MB).
     concurrency: int = 2
+    # Run the functions as if the stack had started at this moment (their clock then ticks on): a given day's
+    # office hours, for a demonstration or a test of the visit day, whatever the machine's date.
+    clock_at: dt.datetime | None = None
 
 
 class LocalStack:
@@ -76,12 +81,19 @@ class LocalStack:
         self.resources, resolver, _ = res.provision(session, self.template, opts.stage, site_url)
         # Each function's own variables, as Lambda gives them; a log level chosen for `make dev` wins.
         log_level = {"POWERTOOLS_LOG_LEVEL": chosen_log_level} if chosen_log_level else {}
+        # One shift for every instance, however late it starts, so all the functions read the same time.
+        clock = {CLOCK_SHIFT_VARIABLE: str(opts.clock_at.timestamp() - time.time())} if opts.clock_at else {}
         self.functions.configure(
             {
                 name: worker_environment(
                     name,
                     self.template,
-                    {**aws_environment, **res.function_environment(self.template, resolver, name), **log_level},
+                    {
+                        **aws_environment,
+                        **res.function_environment(self.template, resolver, name),
+                        **log_level,
+                        **clock,
+                    },
                 )
                 for name in functions(self.template)
             }
@@ -135,6 +147,7 @@ class LocalStack:
             "admin": ADMIN,
             "totp_officer": {**TOTP_OFFICER, "totp_secret": totp_secret},
             "stage": opts.stage,
+            "clock_at": opts.clock_at.isoformat() if opts.clock_at else None,
             "resources": {k: v for k, v in self.resources.refs.items() if k not in {"SiteDistribution", "HttpApi"}},
         }
         return self.info

@@ -36,12 +36,13 @@ export function apiUrl(path, params = {}) {
  * Call the API and return the parsed JSON body.
  * @throws {ApiError} on a network failure, a timeout, a non-2xx answer or an unreadable body.
  */
-export async function apiFetch(path, { method = "GET", params, body, headers = {}, signal, timeout } = {}) {
+export async function apiFetch(path, { method = "GET", params, body, headers = {}, signal, timeout, cache } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort("timeout"), timeout ?? DEFAULT_TIMEOUT_MS);
   // A caller's own abort (a newer search replacing an older one) must still cancel the request.
   signal?.addEventListener("abort", () => controller.abort(signal.reason));
   const init = { method, headers: { Accept: "application/json", ...headers }, signal: controller.signal };
+  if (cache) init.cache = cache; // e.g. "no-cache" for figures that must be the latest
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";

@@ -16,6 +16,7 @@ export const PAGES = [
   { href: "stats.html", nav: "nav.stats" },
   { href: "consult.html", nav: "nav.consult", footer: "footer.consult" },
   { href: "service.html" },
+  { href: "board.html" },
   { href: "verify.html", footer: "footer.verify" },
   { href: "privacy.html", footer: "footer.privacy" },
   { href: "cover.html" },

@@ -3,6 +3,7 @@
 // The tokens live in this module's memory only: a reload or "Keluar" forgets them.
 
 import { ApiError, apiFetch, describeError } from "./api.js";
+import { createCheckIn } from "./checkin.js";
 import { h, showError, showLoading, doneLoading } from "./dom.js";
 import { serverText } from "./forms.js";
 import { addMessages, applyTranslations, currentLang, onLangChange, pick, t } from "./i18n.js";
@@ -357,6 +358,7 @@ function signedIn(result) {
 document.getElementById("signout").addEventListener("click", () => {
   const accessToken = session.accessToken;
   Object.assign(session, { idToken: null, accessToken: null, username: null, display: null, groups: [] });
+  door.close();
   // Ends the session at Cognito too; the page forgets the tokens whatever the answer.
   if (accessToken && config) cognito("GlobalSignOut", { AccessToken: accessToken }).catch(() => {});
   document.getElementById("console").hidden = true;
@@ -365,10 +367,18 @@ document.getElementById("signout").addEventListener("click", () => {
 });
 
 // ---- Views -----------------------------------------------------------------------------------------------------
-const views = { queue: "queue-view", detail: "detail-view", consultations: "consult-view", intake: "intake-view" };
+const views = {
+  queue: "queue-view",
+  detail: "detail-view",
+  consultations: "consult-view",
+  intake: "intake-view",
+  checkin: "checkin-view",
+};
+const door = createCheckIn(officerApi);
 
 function show(view) {
   for (const [name, id] of Object.entries(views)) document.getElementById(id).hidden = name !== view;
+  if (view !== "checkin") door.close();
 }
 
 function route() {
@@ -383,6 +393,9 @@ function route() {
   } else if (hash === "intake") {
     show("intake");
     openIntake(officerApi, services);
+  } else if (hash === "checkin") {
+    show("checkin");
+    door.open();
   } else {
     show("queue");
     loadQueue();

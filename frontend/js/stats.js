@@ -1,6 +1,6 @@
 // Statistics: the public figures (counts only, no personal data) from GET /api/stats — totals as big
 // numbers, the last days as a bar chart drawn in inline SVG with a data table beside it, and the
-// same figures per service.
+// same figures per service; and the visits of one day (GET /api/stats/visits) per service point and counter.
 
 import { apiGet } from "./api.js";
 import { doneLoading, h, showError, showLoading } from "./dom.js";
@@ -34,6 +34,18 @@ addMessages({
     "stats.service": "Layanan",
     "stats.by_service_empty": "Belum ada permohonan.",
     "stats.as_of": "Data per {time} WIB.",
+    "stats.visits_heading": "Kunjungan ke tempat layanan",
+    "stats.visits_lead": "Per tempat layanan dan loket pada satu hari: yang memesan, yang masuk, yang ditolak di pintu karena suhu tinggi, dan yang tidak datang.",
+    "stats.visits_date": "Tanggal (WIB)",
+    "stats.visits_show": "Tampilkan",
+    "stats.visits_caption": "Kunjungan {date}",
+    "stats.visits_place": "Tempat layanan / loket",
+    "stats.visits_booked": "Dipesan",
+    "stats.visits_checked_in": "Masuk",
+    "stats.visits_refused": "Ditolak",
+    "stats.visits_no_show": "Tidak datang",
+    "stats.visits_site_total": "{site} (semua loket)",
+    "stats.visits_empty": "Tidak ada kunjungan yang dipesan untuk {date}.",
   },
   en: {
     "stats.title": "Service statistics — Satu Pintu",
@@ -59,6 +71,18 @@ addMessages({
     "stats.service": "Service",
     "stats.by_service_empty": "No applications yet.",
     "stats.as_of": "Figures as of {time} WIB.",
+    "stats.visits_heading": "Visits to service points",
+    "stats.visits_lead": "Per service point and counter on one day: who booked, who came in, who was refused at the door for a high temperature, and who did not come.",
+    "stats.visits_date": "Date (WIB)",
+    "stats.visits_show": "Show",
+    "stats.visits_caption": "Visits on {date}",
+    "stats.visits_place": "Service point / counter",
+    "stats.visits_booked": "Booked",
+    "stats.visits_checked_in": "Checked in",
+    "stats.visits_refused": "Refused",
+    "stats.visits_no_show": "No-show",
+    "stats.visits_site_total": "{site} (all counters)",
+    "stats.visits_empty": "No visits were booked for {date}.",
   },
 });
 applyTranslations();
@@ -83,6 +107,9 @@ let loadedAt = null;
 let chartBox = null;
 let chartRange = null;
 let drawnWidth = 0;
+let visits = null; // {date, sites} for the chosen day, or {error}
+let visitsSection = null;
+const VISIT_COLUMNS = ["booked", "checked_in", "refused", "no_show"];
 
 function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);
@@ -322,6 +349,92 @@ function serviceSection() {
   ];
 }
 
+/** The visits section: made once and kept, so a redraw never loses the day chosen or the figures shown. */
+function visitsPart() {
+  if (visitsSection) return visitsSection;
+  const date = h("input", { class: "input input--width-10", type: "date", id: "visits-date", name: "date", value: jakartaDate() });
+  const form = h(
+    "form",
+    { class: "visits__form", id: "visits-form", novalidate: true },
+    h("div", { class: "form-group" }, h("label", { class: "label label--s", for: "visits-date", dataset: { i18n: "stats.visits_date" } }, t("stats.visits_date")), date),
+    h("button", { class: "button button--secondary", type: "submit", id: "visits-show", dataset: { i18n: "stats.visits_show" } }, t("stats.visits_show")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadVisits(date.value || jakartaDate());
+  });
+  visitsSection = h(
+    "section",
+    { class: "visits", "aria-labelledby": "visits-heading" },
+    h("h2", { class: "heading-l", id: "visits-heading", dataset: { i18n: "stats.visits_heading" } }, t("stats.visits_heading")),
+    h("p", { dataset: { i18n: "stats.visits_lead" } }, t("stats.visits_lead")),
+    form,
+    h("div", { class: "visits__figures", id: "visits", "aria-live": "polite" }),
+  );
+  return visitsSection;
+}
+
+function visitRow(attrs, label, figures, header = "th") {
+  return h(
+    "tr",
+    attrs,
+    h(header, { scope: "row" }, label),
+    VISIT_COLUMNS.map((key) => h("td", { class: "numeric", dataset: { key } }, num(figures[key]))),
+  );
+}
+
+function drawVisits() {
+  const box = visitsSection?.querySelector("#visits");
+  if (!box || !visits) return;
+  if (visits.error) return showError(box, visits.error, { retry: () => loadVisits(visits.date) });
+  doneLoading(box);
+  const day = formatDate(visits.date);
+  if (!visits.sites.length) return fill(box, h("p", { class: "inset-text", id: "visits-empty" }, t("stats.visits_empty", { date: day })));
+  fill(
+    box,
+    h(
+      "div",
+      { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "visits-caption" },
+      h(
+        "table",
+        { class: "table stats-table", id: "visits-table", dataset: { date: visits.date } },
+        h("caption", { class: "table__caption", id: "visits-caption" }, t("stats.visits_caption", { date: day })),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, t("stats.visits_place")),
+            VISIT_COLUMNS.map((key) => h("th", { scope: "col", class: "numeric" }, t(`stats.visits_${key}`))),
+          ),
+        ),
+        visits.sites.map((site) =>
+          h(
+            "tbody",
+            { dataset: { site: site.site_id } },
+            visitRow({ class: "visits__site", dataset: { site: site.site_id } }, t("stats.visits_site_total", { site: site.site_name }), site),
+            (site.counters || []).map((counter) =>
+              visitRow({ class: "visits__counter", dataset: { site: site.site_id, counter: counter.counter_id } }, pick(counter, "name"), counter),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function loadVisits(date) {
+  const box = visitsPart().querySelector("#visits");
+  showLoading(box);
+  try {
+    visits = await apiGet("/stats/visits", { date });
+  } catch (error) {
+    visits = { date, error };
+  }
+  drawVisits();
+}
+
 function render() {
   if (!stats) return;
   const time = new Intl.DateTimeFormat(locale(), {
@@ -335,8 +448,11 @@ function render() {
     ...dailySection(),
     ...serviceSection(),
     h("p", { class: "hint", id: "as-of" }, t("stats.as_of", { time })),
+    visitsPart(),
   );
+  applyTranslations(visitsSection);
   drawChart();
+  drawVisits();
 }
 
 async function load() {
@@ -361,3 +477,4 @@ new ResizeObserver(() => {
 }).observe(container);
 onLangChange(render);
 load();
+loadVisits(jakartaDate());

@@ -21,6 +21,7 @@ addMessages({
     "visit.district_label": "Kecamatan",
     "visit.village_label": "Kelurahan",
     "visit.counter_label": "Loket",
+    "visit.board_link": "Berapa orang di dalam tempat ini sekarang",
     "visit.date_label": "Hari kunjungan",
     "visit.date_hint": "Hari kerja dalam 14 hari ke depan; tutup pada hari Minggu dan hari libur.",
     "visit.start_label": "Jam (WIB)",
@@ -93,6 +94,7 @@ addMessages({
     "visit.district_label": "Kecamatan (district)",
     "visit.village_label": "Kelurahan (village)",
     "visit.counter_label": "Counter",
+    "visit.board_link": "How many people are inside this place now",
     "visit.date_label": "Day of the visit",
     "visit.date_hint": "Working days in the next 14 days; closed on Sundays and public holidays.",
     "visit.start_label": "Time (WIB)",
@@ -213,6 +215,7 @@ async function choosePlace() {
 function useSite(found) {
   site = found;
   if (!site) return;
+  $("site-board").href = `board.html?site=${encodeURIComponent(site.id)}`;
   const counter = $("counter").value;
   options($("counter"), site.counters.map((c) => ({ ...c, value: c.id })), (c) => (currentLang() === "en" ? c.name_en : c.name));
   if (site.counters.some((c) => c.id === counter)) $("counter").value = counter;

@@ -23,7 +23,16 @@ def site(local_stack, path: str) -> str:
 
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
 @pytest.mark.parametrize(
-    "path", ["index.html", "service.html?id=sipi", "apply.html", "apply.html?service=sktm", "track.html", "stats.html"]
+    "path",
+    [
+        "index.html",
+        "service.html?id=sipi",
+        "apply.html",
+        "apply.html?service=sktm",
+        "track.html",
+        "stats.html",
+        "board.html?site=mpp-dki",
+    ],
 )
 def test_a_page_holds_still_while_it_loads(page: Page, local_stack, path, viewport):
     # Given a window (a phone's, a desktop's) that records every layout shift from the first paint

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from devstack.lambda_runtime import FunctionError, WorkerFunctions, worker_environment
+from devstack.lambda_runtime import CLOCK_SHIFT_VARIABLE, FunctionError, WorkerFunctions, worker_environment
 
 HERE = Path(__file__).resolve().parent
 
@@ -206,3 +206,29 @@ def test_closing_stops_every_instance(probe):
     assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
     with pytest.raises(FunctionError):
         functions.invoke("Alpha", {})
+
+
+def test_a_shifted_clock_puts_an_instance_a_day_ahead_ticking_on_and_the_handler_never_sees_it():
+    # Given one function that the stack runs a day ahead (`--clock-at`) and one on the machine's clock
+    day_s = 86_400
+    template = _template()
+    functions = WorkerFunctions(template, concurrency=1)
+    shifted = {"PYTHONPATH": str(HERE), CLOCK_SHIFT_VARIABLE: str(day_s)}
+    functions.configure(
+        {
+            "Alpha": worker_environment("Alpha", template, shifted),
+            "Beta": worker_environment("Beta", template, {"PYTHONPATH": str(HERE)}),
+        }
+    )
+    try:
+        # When each is asked the time, in turn (this process's own clock may be moved: it is not asked)
+        beta_before = functions.invoke("Beta", {})
+        alpha = functions.invoke("Alpha", {"env": [CLOCK_SHIFT_VARIABLE], "sleep_s": 0.2})
+        beta_after = functions.invoke("Beta", {})
+    finally:
+        functions.close()
+    # Then the shifted one reads the machine's time a day ahead, its clock keeps time, and the variable went no
+    # further than the worker
+    assert beta_before["ended"] + day_s <= alpha["started"] <= beta_after["started"] + day_s
+    assert alpha["ended"] - alpha["started"] >= 0.2
+    assert alpha["env"] == {CLOCK_SHIFT_VARIABLE: None}
