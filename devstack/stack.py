@@ -1,7 +1,9 @@
 """The whole local stack: moto, resources from template.yaml, seed data, gateway, pollers, schedules, users."""
 
+import datetime as dt
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import boto3
 
 from devstack import resources as res
+from devstack.dynamodb_local import DynamoDBLocal
 from devstack.gateway import Gateway, security_headers
 from devstack.jwt_authorizer import JwtAuthorizer
 from devstack.lambda_runtime import WorkerFunctions, worker_environment
@@ -34,6 +37,10 @@ class StackOptions:
     retry_delay_s: int = 2
     # How many instances of one function may run at once (each a process of about 70-90 MB).
     concurrency: int = 2
+    # Where the tables live: "moto" (one request at a time) or "dynamodb-local" (Amazon's engine, concurrent writers).
+    dynamodb: str = "moto"
+    # The functions' clock: None is the machine's; a moment makes them start there and tick on (tests, demos).
+    clock: dt.datetime | None = None
 
 
 class LocalStack:
@@ -43,6 +50,7 @@ class LocalStack:
         self.options = options or StackOptions()
         self.template = load_template()
         self.moto: MotoServer | None = None
+        self.dynamodb_local: DynamoDBLocal | None = None
         self.functions: WorkerFunctions | None = None
         self.gateway: Gateway | None = None
         self.pollers: list[QueuePoller] = []
@@ -57,6 +65,16 @@ class LocalStack:
         self.moto.start()
         chosen_log_level = os.environ.get("POWERTOOLS_LOG_LEVEL")
         aws_environment = res.fake_aws_environment(self.moto.url, chosen_log_level or "WARNING")
+        if opts.dynamodb == "dynamodb-local":
+            self.dynamodb_local = DynamoDBLocal()
+            self.dynamodb_local.wait_ready()
+            # boto3's endpoint for one service: DynamoDB there, everything else on moto.
+            aws_environment["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb_local.endpoint
+        elif opts.dynamodb != "moto":
+            raise ValueError(f"unknown DynamoDB {opts.dynamodb!r} (moto or dynamodb-local)")
+        if opts.clock is not None:
+            # Each instance moves its clock by the same amount when it starts (devstack.lambda_worker).
+            aws_environment["SATUPINTU_CLOCK_OFFSET_S"] = str(opts.clock.timestamp() - time.time())
         os.environ.update(aws_environment)
         session = boto3.session.Session(region_name=REGION)
 
@@ -67,7 +85,11 @@ class LocalStack:
         site_url = self.gateway.url
 
         # The functions run in their own processes, each with its own environment: this one needs none of it.
-        self.resources, resolver, _ = res.provision(session, self.template, opts.stage, site_url)
+        # TTL stays off when DynamoDB Local (which expires by this machine's clock) serves a stack with its own clock.
+        expire_items = opts.clock is None or self.dynamodb_local is None
+        self.resources, resolver, _ = res.provision(
+            session, self.template, opts.stage, site_url, expire_items=expire_items
+        )
         # Each function's own variables, as Lambda gives them; a log level chosen for `make dev` wins.
         log_level = {"POWERTOOLS_LOG_LEVEL": chosen_log_level} if chosen_log_level else {}
         self.functions.configure(
@@ -122,6 +144,7 @@ class LocalStack:
             "api_url": f"{site_url}/api",
             "mailbox_url": f"{site_url}/_mailbox",
             "aws_endpoint_url": self.moto.url,
+            "dynamodb_endpoint_url": self.dynamodb_local.endpoint if self.dynamodb_local else self.moto.url,
             "region": REGION,
             "user_pool_id": pool_id,
             "user_pool_client_id": client_id,
@@ -171,3 +194,5 @@ class LocalStack:
             self.functions.close()
         if self.moto:
             self.moto.stop()
+        if self.dynamodb_local:
+            self.dynamodb_local.stop()
