@@ -32,6 +32,7 @@ import datetime as dt  # noqa: E402
 
 from devstack import resources as res  # noqa: E402
 from devstack.dynamodb_local import DynamoDBLocal  # noqa: E402
+from devstack.process import cpu_seconds  # noqa: E402
 from devstack.template import load_template  # noqa: E402
 from functions.queue import booking  # noqa: E402
 from functions.shared import bookings  # noqa: E402
@@ -179,8 +180,9 @@ class World:
         bookings.transact(self.db, items)
 
 
-def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
-    """Call fn(n) from `threads` threads for `seconds`; return rate, p50, p99 and conflict rate."""
+def run(world: World, fn, threads: int, seconds: float, engine_pid: int) -> dict[str, float]:
+    """Call fn(n) from `threads` threads for `seconds`; return rate, p50, p99, conflict rate, and the processor time
+    per booking of this process (the client) and of DynamoDB Local's JVM (the engine)."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(10**9))
@@ -198,14 +200,19 @@ def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
             latencies.extend(own)
 
     began = time.monotonic()
+    client_cpu, engine_cpu = time.process_time(), cpu_seconds(engine_pid)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
     elapsed = time.monotonic() - began
+    client_cpu, engine_cpu = time.process_time() - client_cpu, cpu_seconds(engine_pid) - engine_cpu
     latencies.sort()
+    done = max(1, len(latencies))
     return {
+        "client_cpu": client_cpu * 1000 / done,
+        "engine_cpu": engine_cpu * 1000 / done,
         "rate": len(latencies) / elapsed,
         "p50": latencies[len(latencies) // 2] * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -222,6 +229,9 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1, help="measure each pair this often, alternating which goes first"
     )
+    parser.add_argument(
+        "--warm-up", type=float, default=10.0, help="seconds of both paths first, unmeasured (the JVM compiles)"
+    )
     args = parser.parse_args()
     from functions.shared.observability import logger, metrics
 
@@ -232,12 +242,17 @@ def main() -> None:
     endpoint = engine.endpoint
     print("Load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     try:
+        for counters in (1, 8):  # DynamoDB Local's JIT warms on both paths before anything is measured
+            world = World(endpoint, counters)
+            for fn in (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW), world.raw):
+                run(world, fn, args.threads, args.warm_up / 4, engine.process.pid)
         print(
-            f"| scenario | round | path | n | bookings/s | p50 ms | p99 ms | conflict rate |  ({args.threads} threads,"
-            f" {args.seconds:.0f} s each)"
+            f"| scenario | round | path | n | bookings/s | p50 ms | p99 ms | conflict rate | client CPU ms | engine CPU"
+            f" ms |  ({args.threads} threads, {args.seconds:.0f} s each; CPU per booking)"
         )
-        print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         ratios: dict[str, list[float]] = {}
+        cpu_ratios: dict[str, list[float]] = {}
         for round_ in range(1, args.rounds + 1):
             for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
                 results = {}
@@ -251,18 +266,27 @@ def main() -> None:
                     )
                     fn(10**6)  # warm: connection pool, caches
                     world.attempts = world.conflicts = 0
-                    results[path] = stats = run(world, fn, args.threads, args.seconds)
+                    results[path] = stats = run(world, fn, args.threads, args.seconds, engine.process.pid)
                     print(
                         f"| {name} | {round_} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
-                        f"{stats['p99']:.1f} | {stats['conflicts']:.1%} |"
+                        f"{stats['p99']:.1f} | {stats['conflicts']:.1%} | {stats['client_cpu']:.1f} | "
+                        f"{stats['engine_cpu']:.1f} |"
                     )
-                ratio = results["booking code"]["rate"] / results["raw TransactWriteItems"]["rate"]
+                code, raw = results["booking code"], results["raw TransactWriteItems"]
+                ratio = code["rate"] / raw["rate"]
+                cpu_ratio = (raw["client_cpu"] + raw["engine_cpu"]) / (code["client_cpu"] + code["engine_cpu"])
                 ratios.setdefault(name, []).append(ratio)
-                print(f"| {name} | {round_} | booking / raw | | {ratio:.2f} | | | |")
+                cpu_ratios.setdefault(name, []).append(cpu_ratio)
+                print(f"| {name} | {round_} | booking / raw | | {ratio:.2f} | | | | CPU: {cpu_ratio:.2f} | |")
         print("Load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         for name, values in ratios.items():
             shown = ", ".join(f"{v:.2f}" for v in values)
             print(f"Booking / raw, {name}: median {statistics.median(values):.2f} of {len(values)} ({shown})")
+            shown = ", ".join(f"{v:.2f}" for v in cpu_ratios[name])
+            print(
+                f"Raw CPU / booking CPU (client + engine) per booking, {name}: median "
+                f"{statistics.median(cpu_ratios[name]):.2f} ({shown})"
+            )
     finally:
         engine.stop()
 
