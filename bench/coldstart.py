@@ -435,7 +435,32 @@ def first_requests(python: str, package: Path, runs: int) -> list[str]:
     return rows
 
 
-def report(python: str, runs: int = RUNS, source_only: bool = True) -> list[str]:
+def baseline_table(python: str, compiled: Path, baseline: Path, runs: int) -> list[str]:
+    """Measure the package beside a copy whose functions/ comes from `baseline` (an earlier checkout), same rounds."""
+    other = compiled.parent / "baseline"
+    shutil.copytree(compiled, other, symlinks=True, ignore=shutil.ignore_patterns("functions"))
+    shutil.copytree(baseline / "functions", other / "functions", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    compile_bytecode(python, other / "functions")
+    set_writable(other, False)
+    now, before = measure(python, [compiled, other], runs)
+    rows = [
+        "| cold start | before: median / floor | before: CPU / floor | now: median / floor | now: CPU / floor |"
+        " now CPU / before CPU (per round, median) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in FUNCTIONS:
+        per_round = statistics.median(n[1] / b[1] for n, b in zip(now[name].runs, before[name].runs, strict=True))
+        rows.append(
+            f"| `{name}` | {ratio(paired_ratio(before[name], before['floor']))} |"
+            f" {ratio(paired_ratio(before[name], before['floor'], cpu=True))} |"
+            f" {ratio(paired_ratio(now[name], now['floor']))} |"
+            f" {ratio(paired_ratio(now[name], now['floor'], cpu=True))} |"
+            f" {per_round:.2f} |"
+        )
+    return rows
+
+
+def report(python: str, runs: int = RUNS, source_only: bool = True, baseline: Path | None = None) -> list[str]:
     """Lay the package out, measure both layouts (or only the compiled one) and return the Markdown section."""
     check_runtime(python)
     with deployed_layouts(python) as (compiled, raw):
@@ -447,6 +472,7 @@ def report(python: str, runs: int = RUNS, source_only: bool = True) -> list[str]
             without_bytecode = {}
         pieces = breakdown(python, compiled, runs)
         first = first_requests(python, compiled, runs)
+        compared = baseline_table(python, compiled, baseline, runs) if baseline else []
         if bytecode_files(raw):
             raise SystemExit("a run wrote bytecode into the read-only layout: the measurement is not what Lambda pays")
     base = with_bytecode["floor"]
@@ -487,6 +513,11 @@ def report(python: str, runs: int = RUNS, source_only: bool = True) -> list[str]
         "",
         *pieces,
         "",
+        *(
+            [f"Beside the functions of {baseline.name} (the same rounds, the same dependencies):", "", *compared, ""]
+            if compared
+            else []
+        ),
         "The first request after a cold start (medians of the runs; its AWS calls answered by a loopback stub, so"
         " the network is not in it): what a visitor waits for beyond the cold start, in the same interpreter.",
         "",
@@ -502,9 +533,14 @@ def main() -> None:
     parser.add_argument(
         "--bytecode-only", action="store_true", help="skip the layout without bytecode (about half the time)"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of an earlier commit (e.g. from `git worktree add`): its functions/ measured alongside",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))  # the stub reads the seed data and the template
-    print("\n".join(report(args.runtime_python, args.runs, source_only=not args.bytecode_only)))
+    print("\n".join(report(args.runtime_python, args.runs, not args.bytecode_only, args.baseline)))
 
 
 if __name__ == "__main__":
