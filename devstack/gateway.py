@@ -93,6 +93,8 @@ class Gateway(BackgroundServer):
             return Response(json.dumps(self.mailbox.messages(), ensure_ascii=False), content_type="application/json")
         if path in ("/_mailbox", "/_mailbox/"):
             return Response(self.mailbox.render_html(), content_type="text/html; charset=utf-8")
+        if path == "/_invocations.json" and hasattr(self.functions, "invocations"):
+            return Response(json.dumps(self.functions.invocations()), content_type="application/json")
         return self.static(path)
 
     def api(self, request: Request) -> Response:

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ INIT_TIMEOUT_S = 30
 CLOCK_SHIFT_VARIABLE = "SATUPINTU_LOCAL_CLOCK_SHIFT_S"
 PROCESS_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "VIRTUAL_ENV", "SYSTEMROOT")
 _FRAME_HEADER = struct.Struct(">I")
+# How many invocations of each function the stack remembers (which instance, from when to when).
+INVOCATIONS_KEPT = 1000
 
 
 @dataclass
@@ -249,13 +252,18 @@ class Pool:
         self.closed = False
         self.started = 0
         self.condition = threading.Condition()
+        # The latest invocations: (instance pid, start, end), epoch seconds; for a developer or a test to see which
+        # instances served what, and whether they ran side by side.
+        self.invocations: deque[tuple[int, float, float]] = deque(maxlen=INVOCATIONS_KEPT)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """Run one event on a free instance, starting one (a cold start) if none is free and there is room."""
         instance = self._acquire()
+        started = time.time()
         try:
             return instance.invoke(event)
         finally:
+            self.invocations.append((instance.pid, started, time.time()))
             self._release(instance)
 
     def _acquire(self) -> Instance:
@@ -392,6 +400,13 @@ class WorkerFunctions:
     def pids(self) -> dict[str, list[int]]:
         """The process ids of each function's live instances."""
         return {function: pool.pids() for function, pool in self.pools.items()}
+
+    def invocations(self) -> dict[str, list[dict[str, Any]]]:
+        """Each function's latest invocations: the instance's pid, and start and end (epoch seconds)."""
+        return {
+            function: [{"pid": pid, "start": start, "end": end} for pid, start, end in list(pool.invocations)]
+            for function, pool in self.pools.items()
+        }
 
     def close(self, timeout_s: float = 5) -> None:
         """Stop every instance: ask each to finish, then end those still running when the time is up."""

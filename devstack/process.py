@@ -36,12 +36,24 @@ class RunningStack:
         return self.info["mailbox_url"]
 
     def client(self, service: str) -> Any:
-        """A boto3 client for the stack's moto server."""
-        return self._session().client(service, endpoint_url=self.info["aws_endpoint_url"])
+        """A boto3 client for the stack's moto server (DynamoDB: wherever the stack keeps its tables)."""
+        return self._session().client(service, endpoint_url=self.endpoint(service))
 
     def resource(self, service: str) -> Any:
         """A boto3 service resource for the stack's moto server (e.g. "dynamodb")."""
-        return self._session().resource(service, endpoint_url=self.info["aws_endpoint_url"])
+        return self._session().resource(service, endpoint_url=self.endpoint(service))
+
+    def endpoint(self, service: str) -> str:
+        """The endpoint of one service: DynamoDB may be DynamoDB Local, the rest is moto."""
+        if service == "dynamodb":
+            return self.info.get("dynamodb_endpoint_url", self.info["aws_endpoint_url"])
+        return self.info["aws_endpoint_url"]
+
+    def invocations(self) -> dict[str, list[dict[str, Any]]]:
+        """The functions' recent invocations, as the stack recorded them: which instance (pid), from when to when."""
+        import requests
+
+        return requests.get(f"{self.site_url}_invocations.json", timeout=10).json()
 
     def _session(self) -> Any:
         import boto3

@@ -41,14 +41,16 @@ def _table_args(props: dict[str, Any], name: str) -> dict[str, Any]:
     return args
 
 
-def create_tables(dynamodb: Any, template: dict[str, Any], stage: str, out: LocalResources) -> None:
-    """Create each AWS::DynamoDB::Table with its keys, indexes and TTL."""
+def create_tables(
+    dynamodb: Any, template: dict[str, Any], stage: str, out: LocalResources, expire_items: bool = True
+) -> None:
+    """Create each AWS::DynamoDB::Table with its keys, indexes and TTL (unless `expire_items` is false)."""
     for logical_id, resource in resources_of_type(template, "AWS::DynamoDB::Table").items():
         props = resource["Properties"]
         name = physical_name(stage, logical_id)
         dynamodb.create_table(**_table_args(props, name))
         ttl = props.get("TimeToLiveSpecification")
-        if ttl and ttl.get("Enabled"):
+        if ttl and ttl.get("Enabled") and expire_items:
             dynamodb.update_time_to_live(
                 TableName=name,
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
@@ -220,7 +222,11 @@ def create_email_identities(sesv2: Any, template: dict[str, Any], resolver: Reso
 
 
 def create_all(
-    session: boto3.session.Session, template: dict[str, Any], parameters: dict[str, str], site_url: str
+    session: boto3.session.Session,
+    template: dict[str, Any],
+    parameters: dict[str, str],
+    site_url: str,
+    expire_items: bool = True,
 ) -> tuple[LocalResources, Resolver]:
     """Create every resource the functions use and return their ids with a resolver over them."""
     stage = parameters["Stage"]
@@ -234,7 +240,7 @@ def create_all(
         "AWS::StackName": f"satupintu-{stage}",
     }
     resolver = Resolver(template, parameters, out.refs, out.attrs, pseudo)
-    create_tables(session.client("dynamodb"), template, stage, out)
+    create_tables(session.client("dynamodb"), template, stage, out, expire_items)
     create_queues(session.client("sqs"), template, stage, out)
     create_buckets(session.client("s3"), template, stage, out)
     create_keys(session.client("kms"), template, out)
@@ -284,15 +290,17 @@ def provision(
     stage: str,
     site_url: str,
     functions: list[str] | None = None,
+    expire_items: bool = True,
 ) -> tuple[LocalResources, Resolver, dict[str, str]]:
     """Create every resource of the template and return them, their resolver, and the functions' environment.
 
     The environment is the union of the named functions' variables (all functions by default), less
-    POWERTOOLS_SERVICE_NAME, which differs per function.
+    POWERTOOLS_SERVICE_NAME, which differs per function. `expire_items` false leaves TTL off: DynamoDB Local
+    expires items by this machine's clock, which a stack whose clock is set (`--clock`) does not follow.
     """
     parameters = {name: str(p.get("Default", "")) for name, p in template.get("Parameters", {}).items()}
     parameters.update({"Stage": stage, "PublicUrl": site_url})
-    created, resolver = create_all(session, template, parameters, site_url)
+    created, resolver = create_all(session, template, parameters, site_url, expire_items)
     names = functions or [k for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"]
     env: dict[str, str] = {}
     for function in names:

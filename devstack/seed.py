@@ -37,7 +37,7 @@ def _table_for_local_stack() -> Any:
         aws_secret_access_key="testing",
         region_name=state["region"],
     )
-    dynamodb = session.resource("dynamodb", endpoint_url=state["aws_endpoint_url"])
+    dynamodb = session.resource("dynamodb", endpoint_url=state.get("dynamodb_endpoint_url", state["aws_endpoint_url"]))
     return dynamodb.Table(state["resources"]["CatalogueTable"])
 
 

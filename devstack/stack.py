@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 
 from devstack import resources as res
+from devstack.dynamodb_local import DynamoDBLocal
 from devstack.gateway import Gateway, security_headers
 from devstack.jwt_authorizer import JwtAuthorizer
 from devstack.lambda_runtime import CLOCK_SHIFT_VARIABLE, WorkerFunctions, worker_environment
@@ -43,6 +44,8 @@ class StackOptions:
     # Run the functions as if the stack had started at this moment (their clock then ticks on): a given day's
     # office hours, for a demonstration or a test of the visit day, whatever the machine's date.
     clock_at: dt.datetime | None = None
+    # Where the tables live: "moto" (one request at a time) or "dynamodb-local" (Amazon's engine, concurrent writers).
+    dynamodb: str = "moto"
 
 
 class LocalStack:
@@ -52,6 +55,7 @@ class LocalStack:
         self.options = options or StackOptions()
         self.template = load_template()
         self.moto: MotoServer | None = None
+        self.dynamodb_local: DynamoDBLocal | None = None
         self.functions: WorkerFunctions | None = None
         self.gateway: Gateway | None = None
         self.pollers: list[QueuePoller] = []
@@ -68,6 +72,13 @@ class LocalStack:
         self.moto.start()
         chosen_log_level = os.environ.get("POWERTOOLS_LOG_LEVEL")
         aws_environment = res.fake_aws_environment(self.moto.url, chosen_log_level or "WARNING")
+        if opts.dynamodb == "dynamodb-local":
+            self.dynamodb_local = DynamoDBLocal()
+            self.dynamodb_local.wait_ready()
+            # boto3's endpoint for one service: DynamoDB there, everything else on moto.
+            aws_environment["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb_local.endpoint
+        elif opts.dynamodb != "moto":
+            raise ValueError(f"unknown DynamoDB {opts.dynamodb!r} (moto or dynamodb-local)")
         os.environ.update(aws_environment)
         session = boto3.session.Session(region_name=REGION)
 
@@ -78,7 +89,11 @@ class LocalStack:
         site_url = self.gateway.url
 
         # The functions run in their own processes, each with its own environment: this one needs none of it.
-        self.resources, resolver, _ = res.provision(session, self.template, opts.stage, site_url)
+        # TTL stays off when DynamoDB Local (which expires by this machine's clock) serves a stack with its own clock.
+        expire_items = opts.clock_at is None or self.dynamodb_local is None
+        self.resources, resolver, _ = res.provision(
+            session, self.template, opts.stage, site_url, expire_items=expire_items
+        )
         # Each function's own variables, as Lambda gives them; a log level chosen for `make dev` wins.
         log_level = {"POWERTOOLS_LOG_LEVEL": chosen_log_level} if chosen_log_level else {}
         # One shift for every instance, however late it starts, so all the functions read the same time.
@@ -140,6 +155,7 @@ class LocalStack:
             "api_url": f"{site_url}/api",
             "mailbox_url": f"{site_url}/_mailbox",
             "aws_endpoint_url": self.moto.url,
+            "dynamodb_endpoint_url": self.dynamodb_local.endpoint if self.dynamodb_local else self.moto.url,
             "region": REGION,
             "user_pool_id": pool_id,
             "user_pool_client_id": client_id,
@@ -192,3 +208,5 @@ class LocalStack:
             self.functions.close()
         if self.moto:
             self.moto.stop()
+        if self.dynamodb_local:
+            self.dynamodb_local.stop()

@@ -13,11 +13,11 @@ ID = r"^[a-z0-9-]{1,64}$"
 
 class _Input(BaseModel):
     # Unknown keys are refused rather than stored; the NIK never comes back in an error.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True, defer_build=True)
 
 
 class _Output(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class HealthDeclaration(_Input):

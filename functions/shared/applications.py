@@ -69,7 +69,7 @@ APPLICANT_ACTOR = "applicant"
 
 class _Stored(BaseModel):
     # A malformed item must not put the NIK into a log through the error's text.
-    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True, defer_build=True)
 
 
 class HistoryEntry(_Stored):

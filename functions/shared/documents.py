@@ -37,7 +37,7 @@ Verdict = Literal["valid", "revoked", "expired"]
 class DocumentRecord(BaseModel):
     """The documents table item."""
 
-    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True, defer_build=True)
 
     number: str
     application_id: str

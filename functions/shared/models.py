@@ -10,7 +10,7 @@ SiteKind = Literal["mall", "kelurahan", "kecamatan", "city"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Requirement(_Model):
@@ -134,7 +134,7 @@ class SiteList(_Model):
 class ErrorItem(BaseModel):
     """One thing that failed: the field it names, a stable code, and words in Indonesian and English."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     field: str = Field(description="Isian yang gagal, mis. applicant.nik / the failing field, e.g. applicant.nik")
     code: str
@@ -144,6 +144,8 @@ class ErrorItem(BaseModel):
 
 class ErrorDetail(BaseModel):
     """The error itself: a stable code, the message in Indonesian and in English, and what failed."""
+
+    model_config = ConfigDict(defer_build=True)
 
     code: str
     message: str
@@ -155,5 +157,7 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     """Every 4xx and 5xx answer: `{"error": {code, message, message_en, details}}`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     error: ErrorDetail

@@ -104,7 +104,7 @@ class Notification(BaseModel):
     """One e-mail to one person about one event; `notification_id` is set by the producer, stable per event."""
 
     # A refused message must never echo an address or a fact into a log through its error text.
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, defer_build=True)
 
     notification_id: str = Field(min_length=8, max_length=200, pattern=r"^[A-Za-z0-9._:#-]+$")
     event: NotificationEvent

@@ -41,7 +41,7 @@ def _valid_unicode(value: Any) -> bool:
 
 class _Input(BaseModel):
     # Unknown keys are refused rather than stored: nothing lands in the table that nobody validated.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -52,7 +52,7 @@ class _Input(BaseModel):
 
 
 class _Output(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class UploadRequest(_Input):

