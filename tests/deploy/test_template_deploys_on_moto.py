@@ -35,6 +35,7 @@ MOTO_LACKS = frozenset(
         "AWS::ApiGatewayV2::Api",  # the HTTP API, its routes, integrations and the JWT authorizer
         "AWS::ApiGatewayV2::Stage",
         "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::Function",  # the site router (the 404 page with its status)
         "AWS::CloudFront::OriginAccessControl",
         "AWS::CloudFront::ResponseHeadersPolicy",
         "AWS::CloudWatch::Alarm",
