@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from moto.cloudformation.parsing import get_model_map
 
 from devstack.moto_server import MotoServer
@@ -136,6 +137,9 @@ def moto_endpoint() -> Iterator[str]:
     try:
         yield server.url
     finally:
+        # moto's backends live in this process, shared with every later test: leave none of this stack in them
+        # (moto's own dashboard cannot even list some of what its CloudFormation made).
+        requests.post(f"{server.url}/moto-api/reset", timeout=30)
         server.stop()
 
 
