@@ -42,9 +42,11 @@ BODIES = {
     # Two check-in routes end alike and take different bodies: named by their whole path.
     "POST /api/officer/bookings/{id}/check-in": {"temperature_c": 36.5, "site_id": "mpp-dki"},
     "POST /api/officer/sites/{id}/check-in": {"ticket_code": "PTSP-0900-ZZZZ", "temperature_c": 36.5},
+    # A NIK nobody in these tests holds: the admin's call erases nothing.
+    "POST erasures": {"nik": "3171010101900099", "reason": "Surat permintaan nomor 12/2026"},
 }
 # Routes only an admin may use: an officer's token passes the gateway and the function answers 403.
-ADMIN_ONLY = {"/api/officer/sites/{id}", "/api/officer/documents/{number}/revoke"}
+ADMIN_ONLY = {"/api/officer/sites/{id}", "/api/officer/documents/{number}/revoke", "/api/officer/erasures"}
 
 
 @pytest.fixture(scope="module")
