@@ -90,20 +90,9 @@ class Citizen:
         return response.status_code
 
 
-def memory_by_role(stack: RunningStack) -> dict[str, int]:
+def memory_by_role(stack: RunningStack) -> dict[str, float]:
     """Resident memory of the stack's own process and of each function's instances (bytes)."""
-    roles: Counter[str] = Counter()
-    for pid in stack.process_ids():
-        role = "stack (gateway, moto, pollers)"
-        if pid != stack.process.pid:
-            try:
-                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            names = [e.split(b"=", 1)[1].decode() for e in environ if e.startswith(b"AWS_LAMBDA_FUNCTION_NAME=")]
-            role = names[0] if names else "other"
-        roles[role] += rss_bytes(pid)
-    return dict(roles)
+    return stack.by_role(rss_bytes)
 
 
 def run(applications: int, clients: int, concurrency: int | None) -> None:

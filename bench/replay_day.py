@@ -261,18 +261,7 @@ def plans_for(applications: int, seed: int) -> list[Plan]:
 
 def cpu_by_role(stack: RunningStack) -> dict[str, float]:
     """Processor seconds used so far by the stack's own process (gateway, moto, pollers) and each function."""
-    roles: Counter[str] = Counter()
-    for pid in stack.process_ids():
-        role = "stack: gateway, moto, pollers"
-        if pid != stack.process.pid:
-            try:
-                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            names = [e.split(b"=", 1)[1].decode() for e in environ if e.startswith(b"AWS_LAMBDA_FUNCTION_NAME=")]
-            role = names[0] if names else "other"
-        roles[role] += cpu_seconds(pid)
-    return dict(roles)
+    return stack.by_role(cpu_seconds)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,21 @@ class RunningStack:
     def cpu_seconds(self) -> float:
         """The processor time the stack and its live processes have used, summed."""
         return sum(cpu_seconds(pid) for pid in self.process_ids())
+
+    def by_role(self, measure: Callable[[int], float]) -> dict[str, float]:
+        """Sum `measure(pid)` per role: the stack's own process (gateway, moto, pollers), then each function."""
+        roles: Counter[str] = Counter()
+        for pid in self.process_ids():
+            role = "stack (gateway, moto, pollers)"
+            if pid != self.process.pid:
+                try:
+                    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                except OSError:
+                    continue  # it ended meanwhile
+                names = [e.split(b"=", 1)[1].decode() for e in environ if e.startswith(b"AWS_LAMBDA_FUNCTION_NAME=")]
+                role = names[0] if names else "other"
+            roles[role] += measure(pid)
+        return dict(roles)
 
     def wait_for_queue_drained(self, queue: str, timeout_s: float = 30) -> None:
         """Wait until the poller has taken every message off a queue (by logical id) and finished with it."""
