@@ -18,6 +18,7 @@ import requests
 
 from devstack.process import RunningStack, start_stack, stop_stack
 from functions.shared.catalogue import put_catalogue
+from tests.kits.visit_kit import counter
 
 pytestmark = [pytest.mark.stack, pytest.mark.dynamodb_local]
 
@@ -40,19 +41,6 @@ def rush_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStac
     )
     yield stack
     stop_stack(stack)
-
-
-def counter(counter_id: str, people: int, quota: int | None = None) -> dict[str, Any]:
-    """One counter: 30-minute slots of `people`, at most `quota` a day."""
-    return {
-        "id": counter_id,
-        "agency": "Uji",
-        "name_id": counter_id,
-        "name_en": counter_id,
-        "slot_minutes": 30,
-        "people_per_slot": people,
-        "daily_quota": quota,
-    }
 
 
 def put_site(stack: RunningStack, counters: list[dict[str, Any]], capacity: int = 400) -> str:

@@ -11,6 +11,7 @@ import pytest
 from functions.queue import booking
 from functions.shared.clock import JAKARTA
 from functions.shared.errors import AppError
+from tests.kits.visit_kit import counter
 
 pytestmark = pytest.mark.dynamodb_local
 
@@ -47,19 +48,6 @@ def rush_site(capacity: int = 400, cap_percent: int = 50, counters: list[dict[st
                 "daily_quota": None,
             }
         ],
-    }
-
-
-def counter(counter_id: str, people: int, quota: int | None = None) -> dict[str, Any]:
-    """One counter of the race site."""
-    return {
-        "id": counter_id,
-        "agency": "Uji",
-        "name_id": counter_id,
-        "name_en": counter_id,
-        "slot_minutes": 30,
-        "people_per_slot": people,
-        "daily_quota": quota,
     }
 
 

@@ -98,3 +98,16 @@ class Visitors:
         answer = self.api.post("/api/bookings", body, headers={"Idempotency-Key": f"visit-key-{n:06d}"})
         assert answer.status == 201, answer.body
         return Visitor(answer.body["id"], answer.body["ticket_code"], answer.body["access_token"], nik)
+
+
+def counter(counter_id: str, people: int, quota: int | None = None) -> dict[str, Any]:
+    """One counter of a test site: 30-minute slots of `people`, at most `quota` a day."""
+    return {
+        "id": counter_id,
+        "agency": "Uji",
+        "name_id": counter_id,
+        "name_en": counter_id,
+        "slot_minutes": 30,
+        "people_per_slot": people,
+        "daily_quota": quota,
+    }
