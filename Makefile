@@ -132,7 +132,9 @@ cost: $(VENV)/.installed  ## Print the cost model of docs/cost.md from the reque
 	$(PY) scripts/cost_model.py
 
 # The unit stage runs twice: as today, and with the clock a year ahead (no test may depend on today's date).
-UNIT := -m "not browser and not stack"
+# Its tests share no state across processes (moto in-process, DynamoDB Local and servers on free ports), so they
+# run in one worker per core (pytest-xdist); the browser and local-stack stage runs in one process.
+UNIT := -m "not browser and not stack" -n auto
 test: setup  ## Lint, validate and build the template, every test, then the security checks
 	$(MAKE) --no-print-directory lint validate build
 	$(PY) scripts/gen_requirements.py --check

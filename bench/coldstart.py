@@ -222,6 +222,47 @@ def measure(python: str, layouts: list[Path], runs: int) -> list[dict[str, Timin
     return timings
 
 
+def instructions(python: str, package: Path, statement: str) -> int:
+    """Count the instructions the CPU runs for statement in a fresh interpreter over package (valgrind's callgrind).
+
+    The count hardly moves from run to run or with the host's load, unlike CPU time on a shared machine.
+    """
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **LAMBDA_ENVIRONMENT}
+    code = f"import sys; sys.path.insert(0, {str(package)!r})\n{statement}"
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-I", "-B", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    collected = [line for line in out.stderr.splitlines() if "Collected :" in line]
+    return int(collected[-1].rsplit(":", 1)[1])
+
+
+def instruction_table(python: str, layouts: dict[str, Path]) -> list[str]:
+    """Each function's instructions beyond an empty interpreter's, to the floor's, for each layout."""
+    if not shutil.which("valgrind"):
+        return ["valgrind is not installed here: no instruction counts (`apt-get install valgrind`)."]
+    rows = [
+        "| cold start | " + " | ".join(f"{name}: M instructions | {name}: / floor" for name in layouts) + " |",
+        "| --- |" + " ---: | ---: |" * len(layouts),
+    ]
+    counts = {}
+    for name, package in layouts.items():
+        empty = instructions(python, package, "pass")  # the interpreter's own start, which both sides pay
+        counts[name] = {
+            fn: instructions(python, package, stmt) - empty for fn, stmt in {"floor": FLOOR, **FUNCTIONS}.items()
+        }
+    for fn in ["floor", *FUNCTIONS]:
+        cells = []
+        for name in layouts:
+            value, floor = counts[name][fn], counts[name]["floor"]
+            cells.append(f"{value / 1e6:,.0f} | {ratio(value / floor)}")
+        rows.append(f"| `{fn}` | " + " | ".join(cells) + " |")
+    return rows
+
+
 def paired_ratio(timing: Timing, floor: Timing, cpu: bool = False) -> float:
     """The median, over the rounds, of a run's time to the floor's in the same round (robust to load that drifts)."""
     index = 1 if cpu else 0
@@ -473,6 +514,9 @@ def report(python: str, runs: int = RUNS, source_only: bool = True, baseline: Pa
         pieces = breakdown(python, compiled, runs)
         first = first_requests(python, compiled, runs)
         compared = baseline_table(python, compiled, baseline, runs) if baseline else []
+        counted = instruction_table(
+            python, {"now": compiled, **({baseline.name: compiled.parent / "baseline"} if baseline else {})}
+        )
         if bytecode_files(raw):
             raise SystemExit("a run wrote bytecode into the read-only layout: the measurement is not what Lambda pays")
     base = with_bytecode["floor"]
@@ -518,6 +562,11 @@ def report(python: str, runs: int = RUNS, source_only: bool = True, baseline: Pa
             if compared
             else []
         ),
+        "Instructions, counted by valgrind (callgrind) in one run each: what the CPU does, whatever the host's load"
+        " (an empty interpreter's start taken off both sides):",
+        "",
+        *counted,
+        "",
         "The first request after a cold start (medians of the runs; its AWS calls answered by a loopback stub, so"
         " the network is not in it): what a visitor waits for beyond the cold start, in the same interpreter.",
         "",

@@ -3,8 +3,7 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from functions.queue import booking, site_policy, slots, tickets

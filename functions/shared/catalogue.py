@@ -98,11 +98,20 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
     A site whose room figures an admin has set keeps them: the seed gives a site its first figures only, so
     re-running a deployment never reopens a room the office has capped.
     """
-    from boto3.dynamodb.conditions import Key
+    from boto3.dynamodb.conditions import Attr, Key
 
     clear_cache()
-    stored = query_all(table, KeyConditionExpression=Key("pk").eq(SITE_PK), ConsistentRead=True)
-    set_by_admin = {i["sk"]: {k: i[k] for k in (*POLICY_FIELDS, POLICY_SET_AT)} for i in stored if POLICY_SET_AT in i}
+    # Only the sites an admin has set, and only their room figures: not every site whole (318 of them).
+    kept_fields = ("sk", *POLICY_FIELDS, POLICY_SET_AT)
+    stored = query_all(
+        table,
+        KeyConditionExpression=Key("pk").eq(SITE_PK),
+        FilterExpression=Attr(POLICY_SET_AT).exists(),
+        ProjectionExpression=", ".join(f"#kept{n}" for n in range(len(kept_fields))),
+        ExpressionAttributeNames={f"#kept{n}": name for n, name in enumerate(kept_fields)},
+        ConsistentRead=True,
+    )
+    set_by_admin = {i["sk"]: {k: i[k] for k in (*POLICY_FIELDS, POLICY_SET_AT)} for i in stored}
     with table.batch_writer(overwrite_by_pkeys=list(_KEYS)) as batch:
         for service in services:
             batch.put_item(Item=to_item({**service, "pk": SERVICE_PK, "sk": service["id"]}))

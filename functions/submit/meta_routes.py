@@ -1,7 +1,6 @@
 """The route that publishes the OpenAPI document."""
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 
 from functions.shared.api import PUBLIC_CACHE, json_response
 from functions.shared.openapi import published_document
