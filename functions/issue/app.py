@@ -11,26 +11,31 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.issue import document_routes, erasure_routes, officer_routes
 from functions.shared import aws, clock
 from functions.shared.batch import SQSMessage, process_sqs_batch
 from functions.shared.observability import logger, metrics
 from functions.shared.settings import get_link_settings
 
-ROUTERS: list[Any] = [document_routes.router, officer_routes.router, erasure_routes.router]
+
+def routers() -> list[Any]:
+    """Return the function's HTTP routers (their modules are imported here, on the first HTTP event)."""
+    from functions.issue import document_routes, erasure_routes, officer_routes
+
+    return [document_routes.router, officer_routes.router, erasure_routes.router]
 
 
 @cache
 def http_app() -> Any:
     """Build the HTTP resolver on the first HTTP event, once per warm instance.
 
-    The issuing worker, which the queue invokes, never routes a request: building the resolver at import would
-    put Powertools' resolver with its validation (bench/README.md) into the worker's cold start.
+    The issuing worker, which the queue invokes, never routes a request: importing the routes (their pydantic
+    models) and building the resolver at import would put Powertools' resolver with its validation
+    (bench/README.md) into the worker's cold start.
     """
     from functions.shared.api import create_resolver
 
     app = create_resolver()
-    for router in ROUTERS:
+    for router in routers():
         app.include_router(router)
     return app
 

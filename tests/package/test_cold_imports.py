@@ -52,3 +52,12 @@ def test_a_cold_start_loads_nothing_the_function_does_not_need(function):
         if any(m == name or m.startswith(name + ".") for m in loaded)
     ]
     assert not unwanted, f"functions.{function}.app loads {', '.join(unwanted)}"
+
+
+def test_the_issue_functions_cold_start_loads_no_http_framework():
+    # Given: the issue function, whose queue worker and schedules never route an HTTP request
+    # When
+    loaded = modules_loaded_by("functions.issue.app")
+    # Then: its routes, pydantic and Powertools' HTTP resolver wait for the first HTTP event (functions/issue/app.py)
+    framework = ["pydantic", "aws_lambda_powertools.event_handler.api_gateway", "functions.issue.document_routes"]
+    assert not [name for name in framework if name in loaded]
