@@ -161,7 +161,7 @@ function drawChart() {
   const width = Math.max(280, Math.floor(chartBox.clientWidth));
   drawnWidth = width;
   const days = shownDays(width);
-  const height = 240;
+  const height = 240; // .chart__canvas (css/site.css) keeps this much room until the chart is drawn
   const margin = { top: 12, right: 8, bottom: 28, left: 44 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
@@ -437,11 +437,9 @@ async function loadVisits(date) {
 
 function render() {
   if (!stats) return;
-  const time = new Intl.DateTimeFormat(locale(), {
-    dateStyle: "long",
-    timeStyle: "short",
-    timeZone: "Asia/Jakarta",
-  }).format(loadedAt);
+  const time = intl("DateTimeFormat", locale(), { dateStyle: "long", timeStyle: "short", timeZone: "Asia/Jakarta" }).format(
+    loadedAt,
+  );
   doneLoading(container);
   fill(container,
     ...totalsSection(stats.totals || {}),
@@ -451,8 +449,20 @@ function render() {
     visitsPart(),
   );
   applyTranslations(visitsSection);
-  drawChart();
   drawVisits();
+  scheduleChart();
+}
+
+/**
+ * Draw the chart in a task of its own, once the browser has laid the tables out: it needs its box's width, and
+ * reading that right after inserting the tables forced their layout inside this task (a long task on a slow phone).
+ * The resize observer may draw it first (the container has just changed size); then this one has nothing to do.
+ */
+function scheduleChart() {
+  drawnWidth = 0;
+  setTimeout(() => {
+    if (!drawnWidth) drawChart();
+  }, 0);
 }
 
 async function load() {
