@@ -3,6 +3,7 @@
 Each check runs in a fresh interpreter: in this one, the packages were imported long before by other tests.
 """
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_every_name_a_deferred_package_exports_is_the_one_its_init_gives(package
 @pytest.mark.parametrize("package", DEFERRED)
 def test_the_names_answered_without_the_init_are_the_ones_it_reexports(package):
     # Given: the names the deferral answers from their own module, read from the installed __init__
-    origin = Path(__import__("importlib.util").util.find_spec(package).origin)
+    origin = Path(importlib.util.find_spec(package).origin)
     exported = reexports(package, origin.read_text(encoding="utf-8"))
     # Then: it found them (an upgrade that changes the __init__'s form would show here), and each is where it says
     assert len(exported) >= 5
