@@ -34,7 +34,7 @@ from devstack.dynamodb_local import DynamoDBLocal  # noqa: E402
 from devstack.process import cpu_seconds  # noqa: E402
 from devstack.template import load_template  # noqa: E402
 from functions.queue import booking  # noqa: E402
-from functions.shared import bookings  # noqa: E402
+from functions.shared import bookings, retention  # noqa: E402
 from functions.shared.catalogue import put_catalogue  # noqa: E402
 from functions.shared.clock import JAKARTA  # noqa: E402
 from functions.shared.notifications import Notification, NotificationEvent, outbox_put  # noqa: E402
@@ -156,14 +156,14 @@ class World:
             "gsi1sk": f"bench#09:00#{booking_id}",
             "access_token_hash": "0" * 64,
             "version": 0,
-            # The rest of what the booking code stores (functions/queue/booking.py `_new_item`), as constants.
+            # The rest of what the booking code stores (functions/queue/booking.py `_new_item`), hashes as constants.
             "nik_hmac": "0" * 64,
             "phone": None,
             "locale": req["locale"],
             "health": req["health"],
-            "created_at": "2026-11-23T07:00:00+07:00",
-            "updated_at": "2026-11-23T07:00:00+07:00",
-            "expires_at_epoch": 1800000000,
+            "created_at": NOW.isoformat(timespec="seconds"),
+            "updated_at": NOW.isoformat(timespec="seconds"),
+            "expires_at_epoch": retention.booking_expires_at(DAY, "BOOKED"),
         }
         guard = {"pk": f"GUARD#{uuid.uuid4().hex}", "sk": "GUARD"}
         item["guard_pk"] = guard["pk"]

@@ -476,9 +476,14 @@ def first_requests(python: str, package: Path, runs: int) -> list[str]:
     return rows
 
 
+def baseline_layout(compiled: Path) -> Path:
+    """Where the copy of the package with the baseline's functions/ is laid out, beside the compiled one."""
+    return compiled.parent / "baseline"
+
+
 def baseline_table(python: str, compiled: Path, baseline: Path, runs: int) -> list[str]:
     """Measure the package beside a copy whose functions/ comes from `baseline` (an earlier checkout), same rounds."""
-    other = compiled.parent / "baseline"
+    other = baseline_layout(compiled)
     shutil.copytree(compiled, other, symlinks=True, ignore=shutil.ignore_patterns("functions"))
     shutil.copytree(baseline / "functions", other / "functions", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     compile_bytecode(python, other / "functions")
@@ -515,7 +520,7 @@ def report(python: str, runs: int = RUNS, source_only: bool = True, baseline: Pa
         first = first_requests(python, compiled, runs)
         compared = baseline_table(python, compiled, baseline, runs) if baseline else []
         counted = instruction_table(
-            python, {"now": compiled, **({baseline.name: compiled.parent / "baseline"} if baseline else {})}
+            python, {"now": compiled, **({baseline.name: baseline_layout(compiled)} if baseline else {})}
         )
         if bytecode_files(raw):
             raise SystemExit("a run wrote bytecode into the read-only layout: the measurement is not what Lambda pays")
