@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from functions.shared.dynamo import from_item, query_all, to_item
+from functions.shared.errors import Unprocessable, detail
 
 SERVICE_PK = "SERVICE"
 SITE_PK = "SITE"
@@ -69,6 +70,33 @@ def list_services(table: Any, q: str | None = None, category: str | None = None)
 def get_service(table: Any, service_id: str) -> dict[str, Any] | None:
     """Return one service, or None."""
     return next((s for s in _partition(table, SERVICE_PK) if s["id"] == service_id), None)
+
+
+def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> dict[str, Any]:
+    """Return a service of the catalogue.
+
+    :raises Unprocessable: ``unknown_service``, or ``applied_elsewhere`` (the NIB, on OSS), naming `field`.
+    """
+    service = get_service(catalogue, service_id)
+    if service is None:
+        message_id, message_en = "Layanan ini tidak ada dalam katalog.", "There is no such service in the catalogue."
+        raise Unprocessable(
+            message_id,
+            message_en,
+            code="unknown_service",
+            details=[detail(field, "unknown_service", message_id, message_en)],
+        )
+    if service.get("applied_at"):
+        where = service["applied_at"]
+        message_id = f"Layanan ini tidak diajukan di sini. Ajukan di {where['name_id']} ({where['url']})."
+        message_en = f"This service is not applied for here. Apply on {where['name_en']} ({where['url']})."
+        raise Unprocessable(
+            message_id,
+            message_en,
+            code="applied_elsewhere",
+            details=[detail(field, "applied_elsewhere", message_id, message_en)],
+        )
+    return service
 
 
 def list_sites(table: Any, kind: str | None = None, area: str | None = None) -> list[dict[str, Any]]:

@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from functions.shared import aws, clock
 from functions.shared.access_tokens import bearer_token
 from functions.shared.api import json_response
+from functions.shared.consultations import open_consultation, read_consultation
 from functions.shared.errors import Unauthorized
 from functions.shared.rate_limits import RateLimiter, client_of
 from functions.shared.settings import get_settings
-from functions.submit.consultations import open_consultation, read_consultation
 from functions.submit.schemas import ConsultationPublicView, ConsultationReceipt, ConsultationRequest, created
 
 router = Router()

@@ -7,12 +7,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from functions.shared import aws, clock
 from functions.shared.api import json_response
+from functions.shared.catalogue import load_service
 from functions.shared.qr_svg import qr_svg
 from functions.shared.rate_limits import DRAFT_WRITES, RateLimiter, client_of
 from functions.shared.settings import get_settings
 from functions.submit.drafts import save_draft
 from functions.submit.schemas import DraftReceipt, DraftRequest, created
-from functions.submit.submission import load_service
 
 router = Router()
 

@@ -9,10 +9,10 @@ from functions.shared import aws, clock
 from functions.shared.api import json_response
 from functions.shared.applications import Status
 from functions.shared.auth import officer_claims, require_group
+from functions.shared.consultations import answer_consultation, list_consultations
 from functions.shared.errors import NotFound
 from functions.shared.idempotency import KEY_PATTERN, require_key, run_once
 from functions.shared.settings import get_settings
-from functions.submit.consultations import answer_consultation, list_consultations
 from functions.submit.drafts import find_draft
 from functions.submit.review_queue import list_applications
 from functions.submit.schemas import (

@@ -11,7 +11,7 @@ from functions.shared.applications import ApplicationRecord, Status
 from functions.shared.catalogue import get_service
 from functions.shared.deadlines import deadline
 from functions.shared.dynamo import from_item
-from functions.submit.paging import decode_cursor, encode_cursor
+from functions.shared.paging import decode_cursor, encode_cursor
 
 _INDEX_KEYS = {"id", "status", "updated_at"}
 # `assignee=none` lists the applications nobody holds.

@@ -26,7 +26,7 @@ from functions.shared.applications import (
     timestamp,
     transition,
 )
-from functions.shared.catalogue import DELIVERY_RECEIPT, get_service
+from functions.shared.catalogue import DELIVERY_RECEIPT, load_service
 from functions.shared.errors import Conflict, Unprocessable, detail
 from functions.shared.nik import validate_nik
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
@@ -85,33 +85,6 @@ class Deps:
             access_token_key_id=settings.access_token_key_id,
             limiter=RateLimiter.from_settings(),
         )
-
-
-def load_service(catalogue: Any, service_id: str, field: str = "service_id") -> dict[str, Any]:
-    """Return a service of the catalogue.
-
-    :raises Unprocessable: ``unknown_service``, or ``applied_elsewhere`` (the NIB, on OSS), naming `field`.
-    """
-    service = get_service(catalogue, service_id)
-    if service is None:
-        message_id, message_en = "Layanan ini tidak ada dalam katalog.", "There is no such service in the catalogue."
-        raise Unprocessable(
-            message_id,
-            message_en,
-            code="unknown_service",
-            details=[detail(field, "unknown_service", message_id, message_en)],
-        )
-    if service.get("applied_at"):
-        where = service["applied_at"]
-        message_id = f"Layanan ini tidak diajukan di sini. Ajukan di {where['name_id']} ({where['url']})."
-        message_en = f"This service is not applied for here. Apply on {where['name_en']} ({where['url']})."
-        raise Unprocessable(
-            message_id,
-            message_en,
-            code="applied_elsewhere",
-            details=[detail(field, "applied_elsewhere", message_id, message_en)],
-        )
-    return service
 
 
 def check_nik(nik: str, today: dt.date) -> tuple[list[dict[str, str]], list[dict[str, str]]]:

@@ -7,10 +7,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from functions.shared import aws, clock
 from functions.shared.api import json_response
+from functions.shared.catalogue import load_service
 from functions.shared.settings import get_settings
 from functions.submit import uploads
 from functions.submit.schemas import UPLOAD_ID, UploadCheck, UploadRequest, UploadTicket, created
-from functions.submit.submission import load_service
 
 router = Router()
 

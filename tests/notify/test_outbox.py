@@ -9,9 +9,9 @@ from botocore.exceptions import EndpointConnectionError
 
 from devstack.lambda_runtime import Functions
 from devstack.template import load_template
+from functions.shared.consultations import open_consultation
 from functions.shared.notifications import OUTBOX_RELAY_DELAY_S, dispatch, outbox_put, relay_outbox
 from functions.shared.rate_limits import RateLimiter
-from functions.submit.consultations import open_consultation
 from functions.submit.schemas import ConsultationRequest
 
 REGION = "ap-southeast-3"

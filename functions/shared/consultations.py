@@ -7,21 +7,30 @@ few dozen: past either limit the question is refused with 429 before anything is
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from functions.shared import aws, person_index, retention
 from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token, token_matches
 from functions.shared.applications import new_tracking_number, timestamp
-from functions.shared.catalogue import get_service
+from functions.shared.catalogue import get_service, load_service
 from functions.shared.dynamo import from_item
 from functions.shared.errors import Conflict, NotFound
 from functions.shared.notifications import Notification, NotificationEvent, dispatch, outbox_put
 from functions.shared.observability import after_commit, logger, metrics
+from functions.shared.paging import decode_cursor, encode_cursor
 from functions.shared.rate_limits import EMAILING_REQUESTS, UNVERIFIED_EMAILS, RateLimiter
 from functions.shared.transactions import TransactionCancelled, transact
-from functions.submit.paging import decode_cursor, encode_cursor
-from functions.submit.schemas import ConsultationRequest
-from functions.submit.submission import load_service
+
+
+class Question(Protocol):
+    """A citizen's question as the API checked it (the submit function's ``ConsultationRequest``)."""
+
+    name: str
+    email: Any  # an address, already checked; stored as its text
+    service_id: str | None
+    question: str
+    locale: str
+
 
 # The topic of a question that names no service.
 GENERAL_TOPIC = {"name_id": "Pertanyaan umum", "name_en": "General question"}
@@ -38,7 +47,7 @@ def open_consultation(
     catalogue: Any,
     sqs: Any,
     queue_url: str,
-    request: ConsultationRequest,
+    request: Question,
     *,
     now: dt.datetime,
     limiter: RateLimiter,
