@@ -5,7 +5,6 @@ its first request with the names that are missing, not later with an empty table
 """
 
 import os
-from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, TypeVar
 
@@ -16,21 +15,59 @@ class MissingSettings(RuntimeError):
     """The function's environment lacks variables template.yaml gives it."""
 
 
+class _Variable:
+    """A setting read from one environment variable; on an instance, the value read (read-only)."""
+
+    def __init__(self, variable: str, *, optional: bool = False, default: str | None = None) -> None:
+        self.variable, self.optional, self.default = variable, optional, default
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: "Settings | None", owner: type) -> Any:
+        return self if instance is None else instance._values[self.name]
+
+    def read(self, environ: Any) -> str | None:
+        """The value in environ; None when a required variable is missing or blank."""
+        if self.optional:
+            return environ.get(self.variable, self.default)
+        return environ.get(self.variable, "").strip() or None
+
+
 def _name(variable: str) -> Any:
     """A name template.yaml must give (surrounding spaces dropped, never empty), read from `variable`."""
-    return field(metadata={"variable": variable})
+    return _Variable(variable)
 
 
 def _optional(variable: str, default: str | None) -> Any:
     """A variable that may be absent, read as given."""
-    return field(default=default, metadata={"variable": variable, "optional": True})
+    return _Variable(variable, optional=True, default=default)
 
 
-# Plain dataclasses, not pydantic models: twenty names need no schema, and a function's cold start then builds
-# none for them (about 7 ms of every HTTP function's import).
-@dataclass(frozen=True, kw_only=True)
+# Plain classes, neither pydantic models (twenty names need no schema) nor dataclasses (whose generated methods
+# are compiled from source when the class is made): a cold start then pays next to nothing for them.
 class Settings:
     """The names and knobs every function gets from template.yaml's Globals."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values: str | None) -> None:
+        object.__setattr__(self, "_values", values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"settings are read-only: {name}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._values!r})"
+
+    @classmethod
+    def variables(cls) -> list[_Variable]:
+        """Every setting of this class, its own and its bases'."""
+        seen: dict[str, _Variable] = {}
+        for klass in reversed(cls.__mro__):
+            seen.update((k, v) for k, v in vars(klass).items() if isinstance(v, _Variable))
+        return list(seen.values())
 
     stage: str = _name("STAGE")
     region: str = _name("AWS_REGION")
@@ -57,14 +94,12 @@ class Settings:
     aws_endpoint_url: str | None = _optional("AWS_ENDPOINT_URL", None)
 
 
-@dataclass(frozen=True, kw_only=True)
 class LinkSettings(Settings):
     """What a function that writes links to the site is given besides (issue: the QR; notify: e-mails)."""
 
     site_url: str = _name("SITE_URL")
 
 
-@dataclass(frozen=True, kw_only=True)
 class IssueSettings(LinkSettings):
     """What the issue function is given besides: the officers' user pool, and who gets the overdue digest."""
 
@@ -75,7 +110,6 @@ class IssueSettings(LinkSettings):
     supervisor_email: str = _optional("SUPERVISOR_EMAIL", "")
 
 
-@dataclass(frozen=True, kw_only=True)
 class NotifySettings(LinkSettings):
     """What the notify function is given besides: who it sends as."""
 
@@ -84,16 +118,13 @@ class NotifySettings(LinkSettings):
 
 
 def _read(model: type[S]) -> S:
-    values: dict[str, Any] = {}
+    values: dict[str, str | None] = {}
     missing: list[str] = []
-    for spec in fields(model):
-        variable = spec.metadata["variable"]
-        if spec.metadata.get("optional"):
-            values[spec.name] = os.environ.get(variable, spec.default)
-        elif value := os.environ.get(variable, "").strip():
-            values[spec.name] = value
-        else:
-            missing.append(variable)
+    for setting in model.variables():
+        value = setting.read(os.environ)
+        if value is None and not setting.optional:
+            missing.append(setting.variable)
+        values[setting.name] = value
     if missing:
         raise MissingSettings(f"missing or empty environment variables: {', '.join(sorted(missing))}")
     return model(**values)
