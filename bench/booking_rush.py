@@ -148,7 +148,6 @@ class World:
             **bookings.booking_fields(place),
             "id": booking_id,
             "status": "BOOKED",
-            "nik": req["nik"],
             "name": req["name"],
             "email": req["email"],
             "ticket_code": booking.ticket_code(booking_id, place.counter_id, place.start),

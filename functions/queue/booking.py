@@ -204,8 +204,10 @@ def _new_item(
 ) -> dict[str, Any]:
     booking_id = new_booking_id()
     token = derive_access_token(booking_id, deps.kms, deps.access_token_key_id, purpose=TokenPurpose.BOOKING)
+    # The booking keeps the person's index HMAC, never the NIK: the erasure finds it, a move derives its guard.
+    nik_hmac = person_index.nik_hmac(person_index.index_key(deps.kms, deps.access_token_key_id), request["nik"])
     guard = bookings.person_guard_key(
-        bookings.person_key(deps.kms, deps.access_token_key_id), request["nik"], site["id"], place.date
+        bookings.person_key(deps.kms, deps.access_token_key_id), nik_hmac, site["id"], place.date
     )
     at = _at(now)
     return {
@@ -216,9 +218,7 @@ def _new_item(
         "site_name": site["name"],
         "status": status.value,
         "ticket_code": ticket_code(booking_id, place.counter_id, place.start),
-        "nik": request["nik"],
-        # Finds the person's bookings for an erasure (functions/shared/person_index.py).
-        "nik_hmac": person_index.nik_hmac(person_index.index_key(deps.kms, deps.access_token_key_id), request["nik"]),
+        "nik_hmac": nik_hmac,
         "name": request["name"],
         "email": request["email"],
         "phone": request.get("phone"),
@@ -514,7 +514,7 @@ def move_booking(
             labelled += bookings.counter_items(table, [new, old] if handing else [new], [old])
             if new.date != old.date:
                 new_guard = bookings.person_guard_key(
-                    bookings.person_key(deps.kms, deps.access_token_key_id), booking["nik"], site["id"], new.date
+                    bookings.person_key(deps.kms, deps.access_token_key_id), booking["nik_hmac"], site["id"], new.date
                 )
                 changes["guard_pk"] = new_guard["pk"]
                 labelled += [

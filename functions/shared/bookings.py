@@ -3,11 +3,12 @@
 Everything a booking must respect lives in the bookings table, so one TransactWriteItems checks it all:
 
   pk "BOOKING#<id>", sk "BOOKING"                  the booking (layout in functions/queue/schedules.py), with
-                                                   nik, email, health, access_token_hash, version, windows
+                                                   nik_hmac (never the NIK), email, health, access_token_hash,
+                                                   version, windows
   pk "SLOT#<site>#<date>", sk "<counter>#<HH:MM>"  booked: people in one counter's slot
   pk "WINDOW#<site>#<date>", sk "<HH:MM>"          booked: people in the room during one window
   pk "QUOTA#<site>#<date>", sk "<counter>"         booked: people at one counter that day (daily quota)
-  pk "GUARD#<HMAC of NIK, site, date>", sk "GUARD" the person's one active booking or waitlist place that day
+  pk "GUARD#<HMAC of person, site, date>",         the person's one active booking or waitlist place that day
   pk "WAITLIST#<site>#<date>#<counter>#<HH:MM>",   one waiting person, in the order they joined
      sk "<joined at>#<booking id>"
   pk "OCCUPANCY#<site>", sk "<date>"               inside: people checked in and not yet out that day (the live
@@ -183,9 +184,12 @@ def waitlist_pk(site_id: str, date: str, counter_id: str, start: str) -> str:
     return f"WAITLIST#{site_id}#{date}#{counter_id}#{start}"
 
 
-def person_guard_key(person_key: bytes, nik: str, site_id: str, date: str) -> dict[str, str]:
-    """Return the key of a person's guard for a site and day: an HMAC, so no key ever holds the NIK."""
-    digest = hmac.new(person_key, f"{nik}\0{site_id}\0{date}".encode(), hashlib.sha256).hexdigest()
+def person_guard_key(person_key: bytes, nik_hmac: str, site_id: str, date: str) -> dict[str, str]:
+    """Return the key of a person's guard for a site and day, from the person's index HMAC (person_index.py).
+
+    The booking keeps that HMAC, not the NIK, so a move to another day finds the new guard without the NIK.
+    """
+    digest = hmac.new(person_key, f"{nik_hmac}\0{site_id}\0{date}".encode(), hashlib.sha256).hexdigest()
     return {"pk": f"GUARD#{digest[:40]}", "sk": "GUARD"}
 
 

@@ -239,3 +239,25 @@ def test_an_address_with_a_nik_in_it_books_the_visit_without_the_email(api, cata
     # Then the visit is booked, with its ticket in the answer, and no e-mail is queued
     assert answer.status == 201 and answer.body["ticket_code"]
     assert queued_events(aws) == []
+
+
+def test_the_bookings_table_never_holds_the_nik_and_a_move_to_another_day_keeps_one_booking_a_day(
+    api, catalogue, aws
+):
+    # Given a booking on Tuesday, moved to Wednesday
+    made = book(api, visit()).body
+    moved = api.post(
+        f"/api/bookings/{made['id']}/move",
+        {"date": "2026-11-25", "start": "10:00"},
+        headers=bearer(made["access_token"]),
+    )
+    assert moved.status == 200, moved.body
+    # Then the same person can book Tuesday again, and not a second visit on Wednesday
+    assert book(api, visit(start="11:00"), "k-00000002").status == 201
+    again = book(api, visit(date="2026-11-25", start="11:00"), "k-00000003")
+    assert again.status == 409 and again.body["error"]["code"] == "already_booked"
+    # And no item of the bookings table holds the NIK: the booking keeps its HMAC, the guard's key another
+    items = boto3.resource("dynamodb", region_name=REGION).Table(aws.refs["BookingsTable"]).scan()["Items"]
+    assert len([i for i in items if i["sk"] == "BOOKING"]) == 2
+    assert NIK not in json.dumps(items, default=str)
+    assert all(i["nik_hmac"] and "nik" not in i for i in items if i["sk"] == "BOOKING")

@@ -226,7 +226,7 @@ class BookingMachine(RuleBasedStateMachine):
         every = [i for i in items if i["sk"] == "BOOKING"]
         guarded = [i for i in every if i["status"] in ("WAITLISTED", *HELD)]
         for item in guarded:
-            people[(item["nik"], item["site_id"], item["date"])] += 1
+            people[(item["nik_hmac"], item["site_id"], item["date"])] += 1
             if item["status"] == "WAITLISTED":
                 continue
             expected[f"SLOT#s#{item['date']}#{item['counter_id']}#{item['start']}"] += 1
