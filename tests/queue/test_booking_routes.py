@@ -241,9 +241,7 @@ def test_an_address_with_a_nik_in_it_books_the_visit_without_the_email(api, cata
     assert queued_events(aws) == []
 
 
-def test_the_bookings_table_never_holds_the_nik_and_a_move_to_another_day_keeps_one_booking_a_day(
-    api, catalogue, aws
-):
+def test_the_bookings_table_never_holds_the_nik_and_a_move_to_another_day_keeps_one_booking_a_day(api, catalogue, aws):
     # Given a booking on Tuesday, moved to Wednesday
     made = book(api, visit()).body
     moved = api.post(
