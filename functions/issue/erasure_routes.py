@@ -44,6 +44,7 @@ class ErasureCounts(BaseModel):
     bookings: int
     bookings_cancelled: int
     consultations: int
+    drafts: int = Field(description="Draf permohonan kertas dihapus / paper application drafts deleted")
 
 
 class ErasureAnswer(BaseModel):

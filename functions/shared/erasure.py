@@ -87,6 +87,7 @@ class Stores:
     documents: Any
     uploads: Any
     erasures: Any
+    drafts: Any
     s3: Any
     uploads_bucket: str
     documents_bucket: str
@@ -105,6 +106,7 @@ class Stores:
             documents=aws.table(settings.documents_table),
             uploads=aws.table(settings.uploads_table),
             erasures=aws.table(settings.erasures_table),
+            drafts=aws.table(settings.drafts_table),
             s3=aws.client("s3"),
             uploads_bucket=settings.uploads_bucket,
             documents_bucket=settings.documents_bucket,
@@ -125,6 +127,7 @@ class Counts:
     bookings: int = 0
     bookings_cancelled: int = 0
     consultations: int = 0
+    drafts: int = 0
 
 
 @dataclass
@@ -187,6 +190,11 @@ def erase_person(
             addresses.add(str(booking["email"]))
         _erase_booking(stores, booking, mark, erasure.counts)
         erasure.booking_ids.append(str(booking["id"]))
+
+    # A paper application's draft is the form as typed: nothing in it is kept once its person is erased.
+    for draft_key in _keys(stores.drafts, person_index.NIK_INDEX, "nik_hmac", nik_index):
+        stores.drafts.delete_item(Key=draft_key)
+        erasure.counts.drafts += 1
 
     for address in sorted(addresses):
         index = person_index.email_hmac(key, address)
@@ -428,7 +436,7 @@ def backfill_person_index(stores: Stores) -> dict[str, int]:
     An operator command (a Scan of each table, once after the upgrade), never a route.
     """
     key = person_index.index_key(stores.kms, stores.access_token_key_id)
-    given = {"applications": 0, "bookings": 0, "consultations": 0}
+    given = {"applications": 0, "bookings": 0, "consultations": 0, "drafts": 0}
     for item in _scan(stores.applications, "attribute_not_exists(nik_hmac) AND attribute_exists(applicant)"):
         nik = (item.get("applicant") or {}).get("nik")
         if nik and not item.get("erased"):
@@ -446,6 +454,15 @@ def backfill_person_index(stores: Stores) -> dict[str, int]:
                 ExpressionAttributeValues={":h": person_index.nik_hmac(key, str(item["nik"]))},
             )
             given["bookings"] += 1
+    for item in _scan(stores.drafts, "attribute_not_exists(nik_hmac) AND attribute_exists(applicant)"):
+        draft_index = person_index.draft_nik_hmac(key, (item.get("applicant") or {}).get("nik"))
+        if draft_index:
+            stores.drafts.update_item(
+                Key={"reference": item["reference"]},
+                UpdateExpression="SET nik_hmac = :h",
+                ExpressionAttributeValues={":h": draft_index},
+            )
+            given["drafts"] += 1
     for item in _scan(stores.consultations, "attribute_not_exists(email_hmac) AND attribute_exists(email)"):
         if item.get("email"):
             stores.consultations.update_item(

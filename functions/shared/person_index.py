@@ -1,9 +1,10 @@
 """Keys that find one person's items (for an erasure on request) without any table holding who the person is.
 
-An application and a booking carry ``nik_hmac``, a consultation ``email_hmac``: HMAC-SHA256 of the NIK (or of the
-mailbox an address reaches) under a key derived once from the KMS access-token key, which never leaves KMS.
-Indexes on these attributes answer "this person's items" with a Query; nobody holding a table's copy can turn
-them back into a NIK (16 digits are few enough to try every one, which is why a plain hash would not do).
+An application, a booking and a paper application's draft carry ``nik_hmac``, a consultation ``email_hmac``:
+HMAC-SHA256 of the NIK (or of the mailbox an address reaches) under a key derived once from the KMS access-token
+key, which never leaves KMS. Indexes on these attributes answer "this person's items" with a Query; nobody
+holding a table's copy can turn them back into a NIK (16 digits are few enough to try every one, which is why a
+plain hash would not do).
 """
 
 import hashlib
@@ -32,6 +33,12 @@ def index_key(kms: Any, key_id: str) -> bytes:
 def nik_hmac(key: bytes, nik: str) -> str:
     """Return the index value of a NIK (spaces around it ignored)."""
     return hmac.new(key, b"nik\0" + nik.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def draft_nik_hmac(key: bytes, typed: str | None) -> str | None:
+    """Return the index value of the NIK a draft's form holds as typed (spaces and dashes ignored), or None."""
+    digits = "".join(c for c in typed or "" if c.isdigit())
+    return nik_hmac(key, digits) if digits else None
 
 
 def email_hmac(key: bytes, address: str) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from functions.shared import aws, clock
+from functions.shared import aws, clock, person_index
 from functions.shared.api import json_response
 from functions.shared.catalogue import load_service
 from functions.shared.qr_svg import qr_svg
@@ -33,6 +33,7 @@ def save(draft: Annotated[DraftRequest, Body()]) -> Response[DraftReceipt]:
         DRAFT_WRITES, client_of(event.headers, event.request_context.http.source_ip), now
     )
     load_service(aws.table(settings.catalogue_table), draft.service_id)
-    saved = save_draft(aws.table(settings.drafts_table), draft, now)
+    index_key = person_index.index_key(aws.client("kms"), settings.access_token_key_id)
+    saved = save_draft(aws.table(settings.drafts_table), draft, now, index_key)
     body = DraftReceipt.model_validate({**saved, "qr_svg": qr_svg(saved["reference"])}).model_dump(mode="json")
     return json_response(201, body)

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from functions.shared import retention
+from functions.shared import person_index, retention
 from functions.shared.applications import CROCKFORD, timestamp
 from functions.shared.dynamo import from_item, to_item
 from functions.shared.errors import Unprocessable, detail
@@ -42,8 +42,12 @@ def normalise_reference(text: str) -> str | None:
     return f"{REFERENCE_PREFIX}-{symbols[:_GROUP]}-{symbols[_GROUP:]}"
 
 
-def save_draft(table: Any, request: DraftRequest, now: dt.datetime) -> dict[str, Any]:
-    """Store a paper application's draft; return ``{reference, expires_at}``."""
+def save_draft(table: Any, request: DraftRequest, now: dt.datetime, index_key: bytes) -> dict[str, Any]:
+    """Store a paper application's draft; return ``{reference, expires_at}``.
+
+    A draft with a NIK carries its index HMAC (`index_key`, functions/shared/person_index.py): an erasure finds it.
+    """
+    nik_index = person_index.draft_nik_hmac(index_key, request.applicant.nik)
     expires = now + DRAFT_LIFETIME
     while True:
         reference = new_reference()
@@ -58,6 +62,8 @@ def save_draft(table: Any, request: DraftRequest, now: dt.datetime) -> dict[str,
             "expires_at": timestamp(expires),
             "expires_at_epoch": int(expires.timestamp()),
         }
+        if nik_index:
+            item["nik_hmac"] = nik_index
         try:
             table.put_item(
                 Item=to_item(item),

@@ -37,6 +37,15 @@ def _visit(nik: str, email: str, start: str) -> dict[str, Any]:
     }
 
 
+def _draft(nik: str, name: str, email: str, phone: str) -> dict[str, Any]:
+    return {
+        "service_id": "sktm",
+        "applicant": {"nik": nik, "name": name, "email": email, "phone": phone},
+        "fields": {"keperluan": "Beasiswa sekolah"},
+        "channel": "dropbox",
+    }
+
+
 def _everything(aws: Any) -> dict[str, Any]:
     """Every item of every table and every object version of every bucket, as text to search."""
     dynamodb = boto3.resource("dynamodb", region_name=REGION)
@@ -71,12 +80,18 @@ def person(citizen: Any, officer: Any, api: Any, aws: Any) -> dict[str, Any]:
             "/api/bookings", _visit(OTHER_NIK, "budi@example.id", "09:00"), headers={"Idempotency-Key": "erase-k-2"}
         )
         asked = api.post("/api/consultations", {"name": NAME, "email": EMAIL, "question": QUESTION})
+        # A paper application's draft, the NIK typed with spaces, and Budi's own
+        drafted = api.post("/api/drafts", _draft("3171 0101 0190 0001", NAME, EMAIL, PHONE))
+        other_draft = api.post("/api/drafts", _draft(OTHER_NIK, "Budi Santoso", "budi@example.id", "0813 0000 0000"))
     assert booked.status == 201 and others.status == 201 and asked.status == 201, (booked.body, asked.body)
+    assert drafted.status == 201 and other_draft.status == 201, (drafted.body, other_draft.body)
     return {
         "application_id": receipt["id"],
         "booking_id": booked.body["id"],
         "other_booking_id": others.body["id"],
         "consultation_id": asked.body["id"],
+        "draft": drafted.body["reference"],
+        "other_draft": other_draft.body["reference"],
     }
 
 
@@ -109,6 +124,7 @@ def test_erasure_removes_the_person_from_every_table_and_bucket_and_keeps_the_fa
         assert counts["applications"] == 1 and counts["documents_revoked"] == 1 and counts["documents_erased"] == 1
         assert counts["uploads_deleted"] >= 1 and counts["document_files_deleted"] >= 1
         assert counts["bookings"] == 1 and counts["bookings_cancelled"] == 1 and counts["consultations"] == 1
+        assert counts["drafts"] == 1
         assert answer.body["application_ids"] == [person["application_id"]]
         assert answer.body["booking_ids"] == [person["booking_id"]]
         assert answer.body["consultation_ids"] == [person["consultation_id"]]
@@ -144,6 +160,10 @@ def test_erasure_removes_the_person_from_every_table_and_bucket_and_keeps_the_fa
     bookings = dynamodb.Table(aws.refs["BookingsTable"])
     booking = bookings.get_item(Key={"pk": f"BOOKING#{person['booking_id']}", "sk": "BOOKING"})["Item"]
     assert booking["status"] == "CANCELLED" and "email" not in booking and "health" not in booking
+    # Her draft is gone; Budi's is kept
+    drafts = dynamodb.Table(aws.refs["DraftsTable"])
+    assert "Item" not in drafts.get_item(Key={"reference": person["draft"]})
+    assert drafts.get_item(Key={"reference": person["other_draft"]})["Item"]["applicant"]["nik"] == OTHER_NIK
     other = bookings.get_item(Key={"pk": f"BOOKING#{person['other_booking_id']}", "sk": "BOOKING"})["Item"]
     assert other["email"] == "budi@example.id" and other["nik_hmac"] and other["status"] == "BOOKED"
     slot = bookings.get_item(Key={"pk": "SLOT#kel-3171011001#2026-12-03", "sk": "ptsp#09:00"})["Item"]
@@ -210,14 +230,16 @@ def test_items_written_before_the_indexes_are_found_once_backfilled(person, api,
         ExpressionAttributeValues={":nik": VALID_NIK},
     )
     consultations.update_item(Key={"id": person["consultation_id"]}, UpdateExpression="REMOVE email_hmac")
+    drafts = dynamodb.Table(aws.refs["DraftsTable"])
+    drafts.update_item(Key={"reference": person["draft"]}, UpdateExpression="REMOVE nik_hmac")
     with time_machine.travel(AT + dt.timedelta(hours=1), tick=False):
         assert set(_erase(api).body["counts"].values()) == {0}
         # When the operator backfills the indexes
         given = erasure.backfill_person_index(erasure.Stores.from_settings())
         # Then the erasure finds them all
-        assert given == {"applications": 1, "bookings": 1, "consultations": 1}
+        assert given == {"applications": 1, "bookings": 1, "consultations": 1, "drafts": 1}
         counts = _erase(api).body["counts"]
-    assert counts["applications"] == counts["bookings"] == counts["consultations"] == 1
+    assert counts["applications"] == counts["bookings"] == counts["consultations"] == counts["drafts"] == 1
 
 
 def test_an_erased_application_in_process_can_no_longer_be_decided_nor_issued(citizen, officer, api, aws):
