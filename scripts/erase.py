@@ -3,7 +3,7 @@
 The same rules as the admin's route (POST /api/officer/erasures): functions/shared/erasure.py. The NIK is asked
 for without echo, so it is in no shell history, no process list and no log; the reason must name nobody (a letter
 number is best). `--backfill` gives the items written before the person indexes existed their HMACs (once, after
-upgrading: it scans the applications, bookings and consultations tables).
+upgrading: it scans the applications, bookings, consultations and drafts tables).
 """
 
 import argparse
@@ -28,6 +28,7 @@ OUTPUTS = {
     "DocumentsTable": "DocumentsTableName",
     "UploadsTable": "UploadsTableName",
     "ErasuresTable": "ErasuresTableName",
+    "DraftsTable": "DraftsTableName",
     "UploadsBucket": "UploadsBucketName",
     "DocumentsBucket": "DocumentsBucketName",
     "AccessTokenKey": "AccessTokenKeyId",
@@ -45,6 +46,7 @@ def stores_for(names: dict[str, str], session: Any, endpoint_url: str | None = N
         documents=dynamodb.Table(names["DocumentsTable"]),
         uploads=dynamodb.Table(names["UploadsTable"]),
         erasures=dynamodb.Table(names["ErasuresTable"]),
+        drafts=dynamodb.Table(names["DraftsTable"]),
         s3=session.client("s3", endpoint_url=endpoint_url),
         uploads_bucket=names["UploadsBucket"],
         documents_bucket=names["DocumentsBucket"],
