@@ -34,3 +34,14 @@ def test_the_full_environment_reads_cleanly(aws):
     settings = get_notify_settings()
     assert settings.catalogue_table == aws.refs["CatalogueTable"]
     assert settings.site_url.startswith("http")
+
+
+def test_settings_are_read_only_and_an_optional_one_keeps_its_default(aws, monkeypatch):
+    # Given no endpoint override (as on Lambda)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    settings = get_settings()
+    # Then the optional one is its default, and nothing can be changed in place
+    assert settings.aws_endpoint_url is None
+    with pytest.raises(AttributeError, match="read-only"):
+        settings.bookings_table = "another"  # type: ignore[misc]
+    assert get_settings().bookings_table == aws.refs["BookingsTable"]
