@@ -18,11 +18,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.shared import aws, clock, stats
-from functions.shared.access_tokens import TokenPurpose
 from functions.shared.applications import (
     ApplicationRecord,
     Status,
     Tables,
+    applicant_notification,
     get_application,
     timestamp,
     transition,
@@ -340,19 +340,13 @@ def _notification(record: ApplicationRecord, service: dict[str, Any], plan: _Pla
     """Return the applicant's e-mail about a decision, or None when the decision tells them nothing."""
     if plan.event is None:
         return None
-    return Notification(
-        notification_id=f"{plan.event.value}:{record.id}:{step}",
-        event=plan.event,
-        to=record.applicant.email,
-        locale=record.locale,
-        facts={
-            "application_id": record.id,
-            "service_id": record.service_id,
-            "service_name_id": service.get("name_id", record.service_id),
-            "service_name_en": service.get("name_en", record.service_id),
-            **plan.facts,
-        },
-        link_access=TokenPurpose.APPLICATION,
+    return applicant_notification(
+        plan.event,
+        f"{plan.event.value}:{record.id}:{step}",
+        record,
+        service,
+        service_id=record.service_id,
+        **plan.facts,
     )
 
 

@@ -14,7 +14,7 @@ from functions.issue import signing
 from functions.issue.status_list import TTL_S, signed_status_list
 from functions.shared import aws, clock
 from functions.shared.api import json_response
-from functions.shared.applications import get_application, timestamp
+from functions.shared.applications import applicant_notification, get_application, timestamp
 from functions.shared.auth import ADMIN_GROUP, officer_claims, require_group
 from functions.shared.catalogue import get_service
 from functions.shared.documents import (
@@ -175,17 +175,11 @@ def _revoked_notification(document: DocumentRecord, reason: str) -> Notification
     if application is None:
         return None
     service: dict[str, Any] = get_service(aws.table(settings.catalogue_table), document.service_id) or {}
-    return Notification(
-        notification_id=f"{NotificationEvent.APPLICATION_DOCUMENT_REVOKED}:{document.number}",
-        event=NotificationEvent.APPLICATION_DOCUMENT_REVOKED,
-        to=application.applicant.email,
-        locale=application.locale,
-        facts={
-            "application_id": application.id,
-            "service_name_id": service.get("name_id", document.service_id),
-            "service_name_en": service.get("name_en", document.service_id),
-            "document_number": document.number,
-            "reason": reason,
-        },
-        link_access="application",
+    return applicant_notification(
+        NotificationEvent.APPLICATION_DOCUMENT_REVOKED,
+        f"{NotificationEvent.APPLICATION_DOCUMENT_REVOKED}:{document.number}",
+        application,
+        service,
+        document_number=document.number,
+        reason=reason,
     )

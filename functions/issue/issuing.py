@@ -33,6 +33,7 @@ from functions.shared.applications import (
     ApplicationRecord,
     Status,
     Tables,
+    applicant_notification,
     get_application,
     timestamp,
     transition,
@@ -305,17 +306,11 @@ def _discard_pdf(issuer: Issuer, key: str, version: str | None) -> None:
 def _issued_notification(
     application: ApplicationRecord, service: dict[str, Any], document: DocumentRecord
 ) -> Notification:
-    return Notification(
-        notification_id=f"{NotificationEvent.APPLICATION_ISSUED}:{application.id}",
-        event=NotificationEvent.APPLICATION_ISSUED,
-        to=application.applicant.email,
-        locale=application.locale,
-        facts={
-            "application_id": application.id,
-            "service_name_id": service["name_id"],
-            "service_name_en": service["name_en"],
-            "document_number": document.number,
-            "valid_until": document.valid_until,
-        },
-        link_access="application",
+    return applicant_notification(
+        NotificationEvent.APPLICATION_ISSUED,
+        f"{NotificationEvent.APPLICATION_ISSUED}:{application.id}",
+        application,
+        service,
+        document_number=document.number,
+        valid_until=document.valid_until,
     )

@@ -16,9 +16,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.shared import retention, stats
+from functions.shared.access_tokens import TokenPurpose
 from functions.shared.clock import JAKARTA
 from functions.shared.dynamo import from_item
 from functions.shared.errors import Conflict
+from functions.shared.notifications import FactValue, Notification, NotificationEvent
 from functions.shared.settings import get_settings
 from functions.shared.transactions import TransactionCancelled, attr, item, transact
 
@@ -185,6 +187,33 @@ def normalise_tracking_number(text: str, prefix: str = "SP") -> str | None:
     if len(symbols) != RANDOM_LENGTH or any(c not in CROCKFORD for c in symbols):
         return None
     return f"{prefix}-{parts[1]}-{symbols}"
+
+
+def applicant_notification(
+    event: NotificationEvent,
+    notification_id: str,
+    record: ApplicationRecord,
+    service: dict[str, Any],
+    **facts: FactValue,
+) -> Notification:
+    """Return an e-mail to an application's applicant about `event`: its number and its service in both languages,
+    with `facts` beside them; the link opens the application's page (the notify function derives its token).
+
+    :raises pydantic.ValidationError: the e-mail cannot be built (a fact the event needs is missing, say).
+    """
+    return Notification(
+        notification_id=notification_id,
+        event=event,
+        to=record.applicant.email,
+        locale=record.locale,
+        facts={
+            "application_id": record.id,
+            "service_name_id": service.get("name_id", record.service_id),
+            "service_name_en": service.get("name_en", record.service_id),
+            **facts,
+        },
+        link_access=TokenPurpose.APPLICATION,
+    )
 
 
 def get_application(table: Any, application_id: str) -> ApplicationRecord | None:

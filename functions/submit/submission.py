@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from functions.shared import aws, clock, person_index
-from functions.shared.access_tokens import TokenPurpose, derive_access_token, hash_access_token
+from functions.shared.access_tokens import derive_access_token, hash_access_token
 from functions.shared.applications import (
     APPLICANT_ACTOR,
     ApplicationRecord,
@@ -21,6 +21,7 @@ from functions.shared.applications import (
     Tables,
     TrackingNumberTaken,
     TransactionCancelled,
+    applicant_notification,
     create_application,
     new_tracking_number,
     timestamp,
@@ -560,20 +561,14 @@ def submitted_notification(
     """
     notification_id = f"{NotificationEvent.APPLICATION_SUBMITTED}:{record.id}:{step}"
     try:
-        return Notification(
-            notification_id=notification_id,
-            event=NotificationEvent.APPLICATION_SUBMITTED,
-            to=record.applicant.email,
-            locale=record.locale,
-            facts={
-                "application_id": record.id,
-                "service_id": record.service_id,
-                "service_name_id": service["name_id"],
-                "service_name_en": service["name_en"],
-                "submitted_at": submitted_at,
-                "resubmission": step > 0,
-            },
-            link_access=TokenPurpose.APPLICATION,
+        return applicant_notification(
+            NotificationEvent.APPLICATION_SUBMITTED,
+            notification_id,
+            record,
+            service,
+            service_id=record.service_id,
+            submitted_at=submitted_at,
+            resubmission=step > 0,
         )
     except Exception as error:
         logger.error(
