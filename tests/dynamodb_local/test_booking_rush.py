@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from functions.queue import booking
+from functions.queue import booking, site_policy, slots
+from functions.shared import catalogue
 from functions.shared.clock import JAKARTA
 from functions.shared.errors import AppError
 from tests.kits.visit_kit import counter
@@ -152,6 +153,26 @@ def test_the_room_cap_binds_across_counters_under_a_rush(world):
     booked = assert_counters_equal_items(world)
     assert len(booked) == 12
     assert world_window(world, "09:00") == 12
+
+
+def test_a_lowered_cap_binds_a_rush_in_an_instance_that_still_holds_the_old_site(world):
+    # Given the same room of 24 at 50 % (12 at once), 2 inside at 09:00, and this instance holding that site
+    world.put_site(rush_site(capacity=24, counters=[counter("a", 10), counter("b", 10), counter("c", 10)]))
+    deps = world.deps()
+    booking.book_visit(request(901, "a"), deps, NOW)
+    booking.book_visit(request(902, "b"), deps, NOW)
+    held = dict(catalogue._cache)
+    # When an admin (served by another instance) lowers the room to 10 people at 50 % (5 at once)
+    site_policy.set_site_policy(deps.catalogue, deps.tables, "rush", 10, 50, "admin-1", NOW)
+    catalogue._cache.update(held)
+    assert slots.window_limit(catalogue.get_site(deps.catalogue, "rush")) == 12
+    # And 200 people rush the 09:00 window and the 10:00 one (which nobody had booked) through this instance
+    outcomes = race(world, [request(n, "abc"[n % 3], ("09:00", "10:00")[n % 2]) for n in range(BOOKERS)])
+    # Then each window holds exactly the new cap: 3 more at 09:00, 5 at 10:00
+    assert outcomes["booked"] == 8
+    assert set(outcomes) <= {"booked", "409 window_full", "409 slot_full"}
+    assert_counters_equal_items(world)
+    assert (world_window(world, "09:00"), world_window(world, "10:00")) == (5, 5)
 
 
 def world_window(world, start: str) -> int:
