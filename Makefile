@@ -148,8 +148,9 @@ test: setup  ## Lint, validate and build the template, every test, then the secu
 unit-test: $(VENV)/.installed  ## The unit stage alone (fast: no browser, no local stack)
 	$(PY) -m pytest $(UNIT)
 
-bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, a day on the local stack, Lighthouse on every page
+bench: setup  ## Measure cold starts as Lambda pays them, gateway latency, page weight, the booking rush, a day on the local stack, Lighthouse on every page
 	$(PY) bench/run.py --runtime-python "$(PY313)"
+	$(PY) bench/booking_rush.py --rounds 3
 	$(PY) bench/local_stack_day.py
 	$(PY) bench/replay_day.py
 	$(PY) bench/lighthouse.py
