@@ -126,7 +126,10 @@ def put_catalogue(table: Any, services: list[dict[str, Any]], sites: list[dict[s
     """Write (or overwrite) every service and service point, as `make seed` does.
 
     A site whose room figures an admin has set keeps them: the seed gives a site its first figures only, so
-    re-running a deployment never reopens a room the office has capped.
+    re-running a deployment never reopens a room the office has capped. The room's cap binds through the
+    window counters, which take a site's figures when first counted (functions/shared/bookings.py): a seed's
+    new figures reach the windows nobody has booked yet; a room in service is changed with the admin's
+    `PATCH /api/officer/sites/{id}`, which writes every window of the horizon.
     """
     from boto3.dynamodb.conditions import Attr, Key
 
