@@ -104,12 +104,15 @@ audit: $(SEC_VENV)/.installed node-deps  ## pip-audit and npm audit (need the ad
 # pydantic and Powertools from source. So each artifact is compiled here, by the runtime's python (bytecode is
 # version-specific, not architecture-specific). unchecked-hash: the zip does not keep exact mtimes, so
 # timestamp-checked bytecode could be judged stale and compiled again on every cold start.
-build: $(SAM_VENV)/.installed  ## sam build, then compile the artifacts' bytecode (needs python3.13 on PATH or in pyenv)
+# Then the code dataclasses, typing and namedtuple compile from text at import, recorded once per artifact
+# (scripts/generated_code.py), so that no cold start compiles it either.
+build: $(SAM_VENV)/.installed  ## sam build, then compile the artifacts' bytecode and generated code (needs python3.13)
 	PATH="$(dir $(PYTHON_BOOT)):$$PATH" $(SAM) build --template template.yaml
 	for artifact in .aws-sam/build/*/; do \
 	  PATH="$(dir $(PYTHON_BOOT)):$$PATH" python3.13 -m compileall -q -j 0 --invalidation-mode unchecked-hash "$$artifact" \
 	    || exit 1; \
 	done
+	PATH="$(dir $(PYTHON_BOOT)):$$PATH" python3.13 scripts/generated_code.py .aws-sam/build/*/
 
 # The edge web ACL (us-east-1), the stack, the seed, the site and a CDN invalidation: scripts/deploy.py.
 # DRY_RUN=1 prints the plan without building or touching AWS.

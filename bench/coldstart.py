@@ -2,7 +2,8 @@
 
 The package is laid out as `make build` ships it: functions/requirements.txt installed by the runtime's python
 (without bytecode, as `sam build` installs it), functions/ copied in, then compiled as the build target compiles it
-(`compileall --invalidation-mode unchecked-hash`), and made read-only, as /var/task is. For each function a fresh
+(`compileall --invalidation-mode unchecked-hash`, and the code the standard library would compile from text at import
+recorded: scripts/generated_code.py), and made read-only, as /var/task is. For each function a fresh
 interpreter, with only that directory and the standard library on its path and no bytecode writes, times
 `import functions.<fn>.app` plus creating the boto3 client its first request needs; the floor is
 `import boto3; boto3.client("dynamodb")` from the same directory. The same is measured once more from a copy
@@ -160,6 +161,16 @@ def compile_bytecode(python: str, target: Path) -> None:
     )
 
 
+def record_generated_code(python: str, package: Path) -> None:
+    """Record the code the standard library generates at import into package, as the build target does.
+
+    Skipped for a package whose functions/ predates it (a baseline from before the build recorded it).
+    """
+    if (package / "functions" / "shared" / "generated_code.py").exists():
+        script = ROOT / "scripts" / "generated_code.py"
+        subprocess.run([python, str(script), str(package)], check=True, stdout=subprocess.DEVNULL)
+
+
 def set_writable(folder: Path, writable: bool) -> None:
     """Make every file and folder under folder read-only (as /var/task is), or writable again to delete it."""
     for path in [folder, *folder.rglob("*")]:
@@ -184,6 +195,7 @@ def deployed_layouts(python: str) -> Iterator[tuple[Path, Path]]:
         lay_out(python, raw)
         shutil.copytree(raw, compiled, symlinks=True)
         compile_bytecode(python, compiled)
+        record_generated_code(python, compiled)
         set_writable(raw, False)
         set_writable(compiled, False)
         yield compiled, raw
@@ -487,6 +499,7 @@ def baseline_table(python: str, compiled: Path, baseline: Path, runs: int) -> li
     shutil.copytree(compiled, other, symlinks=True, ignore=shutil.ignore_patterns("functions"))
     shutil.copytree(baseline / "functions", other / "functions", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     compile_bytecode(python, other / "functions")
+    record_generated_code(python, other)
     set_writable(other, False)
     now, before = measure(python, [compiled, other], runs)
     rows = [
