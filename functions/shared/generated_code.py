@@ -9,8 +9,7 @@ cover them:
   alone make some eight hundred);
 - ``collections.namedtuple`` compiles its ``__new__``.
 
-On Lambda that is paid on every cold start: about a seventh of the cold start of the two HTTP functions
-(bench/README.md). The build (``scripts/generated_code.py``) imports each function's modules once with
+On Lambda that is paid on every cold start: about an eighth of the two HTTP functions' (bench/README.md). The build (``scripts/generated_code.py``) imports each function's modules once with
 :func:`record`, which keeps every such text with the code it compiled to, and writes them in Python's own format
 (marshal, as bytecode files are) beside this module, named for the interpreter (``sys.implementation.cache_tag``).
 At a cold start, :func:`use` loads that file and makes those three modules look a text up before compiling it. The
