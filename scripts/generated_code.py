@@ -30,6 +30,9 @@ sys.path.insert(0, folder)
 spec = importlib.util.spec_from_file_location("recorder", os.path.join(folder, "functions/shared/generated_code.py"))
 recorder = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(recorder)
+for stale in {recorder.cache_file(os.path.join(folder, "functions/shared")), recorder.cache_file(target)}:
+    if os.path.exists(stale):  # an earlier build's file would answer in place of the recording
+        os.remove(stale)
 with recorder.record() as codes:
     import boto3
     import functions
@@ -88,7 +91,6 @@ def record_into(folder: Path, target: Path) -> str:
 def record(artifact: Path) -> str:
     """Write the artifact's file of compiled texts; return where, and how many texts."""
     target = artifact / "functions" / "shared"
-    (target / f"generated_code.{sys.implementation.cache_tag}.marshal").unlink(missing_ok=True)
     if loads_here(artifact):
         return record_into(artifact, target)
     folder = laid_out_here(distributions(artifact))

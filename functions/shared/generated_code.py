@@ -9,9 +9,10 @@ cover them:
   alone make some eight hundred);
 - ``collections.namedtuple`` compiles its ``__new__``.
 
-On Lambda that is paid on every cold start: about an eighth of the two HTTP functions' (bench/README.md). The build (``scripts/generated_code.py``) imports each function's modules once with
-:func:`record`, which keeps every such text with the code it compiled to, and writes them in Python's own format
-(marshal, as bytecode files are) beside this module, named for the interpreter (``sys.implementation.cache_tag``).
+On Lambda that is paid on every cold start: about an eighth of the two HTTP functions' (bench/README.md). The
+build (``scripts/generated_code.py``) imports the functions' modules once under :func:`record`, which keeps every
+such text with the code it compiled to, and writes them in Python's own format (marshal, as bytecode files are)
+beside this module, named for the interpreter (``sys.implementation.cache_tag``).
 At a cold start, :func:`use` loads that file and makes those three modules look a text up before compiling it. The
 code is the same object compiling the text would give; a text the file lacks (another Python, a class made later)
 is compiled as before, and without the file (tests, the local stack) nothing is changed.

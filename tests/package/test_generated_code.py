@@ -4,6 +4,8 @@ Each check runs in a fresh interpreter: the file changes three modules for the w
 """
 
 import json
+import marshal
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -148,3 +150,17 @@ def test_an_artifact_for_another_machine_is_recorded_in_a_copy_for_this_one(tmp_
     assert build.distributions(tmp_path) == ("boto3==1.44.8", "pydantic_core==2.50.5")
     native.write_bytes(b"\x7fELF" + bytes(14) + here + bytes(8))
     assert build.loads_here(tmp_path)
+
+
+def test_an_earlier_builds_file_does_not_stand_in_for_the_recording(tmp_path):
+    # Given: an artifact whose functions/ still holds the file of an earlier build, with one text only
+    unbuilt = shutil.ignore_patterns("__pycache__", "*.marshal")
+    shutil.copytree(ROOT / "functions", tmp_path / "functions", ignore=unbuilt)
+    stale = {("exec", "x = 1"): compile("x = 1", "<string>", "exec")}
+    shared = tmp_path / "functions" / "shared"
+    (shared / f"generated_code.{sys.implementation.cache_tag}.marshal").write_bytes(marshal.dumps(stale))
+    # When
+    written, count = build.record_into(tmp_path, shared).rsplit(" ", 1)
+    # Then: the recording has every text, not only what the stale file would have answered
+    assert int(count) > 300
+    assert len(marshal.loads(Path(written).read_bytes())) == int(count)  # noqa: S302 the file the test wrote
