@@ -44,7 +44,6 @@ sys.path.insert(0, sys.argv[1])
 from functions.shared import generated_code
 assert generated_code.use(sys.argv[2]) > 0
 from functions.shared.retention import VISIT, Period
-from functions.shared.clock import JAKARTA
 
 copy = Period(VISIT.name, VISIT.keep, VISIT.counts_from, VISIT.reason)
 assert copy == VISIT and hash(copy) == hash(VISIT) and copy is not VISIT
@@ -111,7 +110,7 @@ import dataclasses, sys
 sys.path.insert(0, sys.argv[1])
 from functions.shared import generated_code
 with generated_code.record() as codes:
-    collections_ = __import__("collections").namedtuple("Pair", "a b")
+    Pair = __import__("collections").namedtuple("Pair", "a b")
 generated_code.write(codes, sys.argv[2])
 generated_code.use(sys.argv[2])
 @dataclasses.dataclass(order=True)
@@ -135,7 +134,7 @@ print(generated_code.use(sys.argv[2]), "exec" in vars(dataclasses), "compile" in
     assert run(code, str(ROOT), str(tmp_path)) == "0 False False"
 
 
-def test_an_artifact_for_another_machine_is_recorded_in_a_copy_for_this_one(tmp_path):
+def test_an_artifact_for_another_machine_is_told_apart_and_its_pins_read(tmp_path):
     # Given: an artifact whose native module was built for another machine than this interpreter's
     here = build.machine(Path(sys.executable).resolve())
     other = (int.from_bytes(here, "little") ^ 0xFF).to_bytes(2, "little")
